@@ -1,0 +1,3 @@
+#include "coconut/cli/cli.hpp"
+
+int main(int argc, char** argv) { return coconut::cli::run(argc, argv); }

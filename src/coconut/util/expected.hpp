@@ -1,0 +1,49 @@
+#pragma once
+// Expected<T> and the project-wide Error type (DESIGN §11): expected failures are values,
+// exceptions are reserved for programming errors.
+#include <string>
+#include <utility>
+
+#include <tl/expected.hpp>
+
+namespace coconut::util {
+
+enum class ErrorCode {
+    Usage = 2,        // bad flags, bad input: exit 2
+    Input = 2,        // invalid spec / unreadable file: exit 2
+    Failure = 1,      // a step failed (tool error, findings): exit 1
+    Interrupted = 130,
+};
+
+struct Error {
+    ErrorCode code = ErrorCode::Input;
+    std::string message;
+    std::string context;  // e.g. the file or field path it concerns
+
+    [[nodiscard]] int exit_code() const { return static_cast<int>(code); }
+};
+
+template <class T>
+using Expected = tl::expected<T, Error>;
+
+inline tl::unexpected<Error> fail(ErrorCode code, std::string message, std::string context = {}) {
+    return tl::unexpected<Error>(Error{code, std::move(message), std::move(context)});
+}
+
+}  // namespace coconut::util
+
+// TRY(var, expr): evaluate an Expected, return its error from the enclosing function on
+// failure, otherwise bind the value to `var`. (No GNU statement expressions: -Wpedantic.)
+#define COCONUT_CONCAT_INNER(a, b) a##b
+#define COCONUT_CONCAT(a, b) COCONUT_CONCAT_INNER(a, b)
+#define TRY(var, expr)                                                    \
+    auto COCONUT_CONCAT(try_result_, __LINE__) = (expr);                  \
+    if (!COCONUT_CONCAT(try_result_, __LINE__))                           \
+        return tl::unexpected(std::move(COCONUT_CONCAT(try_result_, __LINE__)).error()); \
+    auto var = std::move(*COCONUT_CONCAT(try_result_, __LINE__))
+// TRY_VOID(expr): the same for Expected<void>.
+#define TRY_VOID(expr)                                                    \
+    do {                                                                  \
+        auto try_void_result_ = (expr);                                   \
+        if (!try_void_result_) return tl::unexpected(std::move(try_void_result_).error()); \
+    } while (0)

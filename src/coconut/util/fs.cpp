@@ -1,0 +1,108 @@
+#include "coconut/util/fs.hpp"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace coconut::util {
+
+namespace fs = std::filesystem;
+
+Expected<std::string> read_file(const fs::path& path) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec))
+        return fail(ErrorCode::Input, path.string() + ": is a directory, not a file");
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return fail(ErrorCode::Input, path.string() + ": cannot open: " + std::strerror(errno));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) return fail(ErrorCode::Input, path.string() + ": read error");
+    return ss.str();
+}
+
+namespace {
+
+Expected<void> write_one(const fs::path& p, const std::string& bytes) {
+    std::error_code ec;
+    fs::create_directories(p.parent_path(), ec);
+    if (ec) return fail(ErrorCode::Failure, p.parent_path().string() + ": cannot create directory: " + ec.message());
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    if (!out) return fail(ErrorCode::Failure, p.string() + ": cannot write: " + std::strerror(errno));
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) return fail(ErrorCode::Failure, p.string() + ": write failed: " + std::strerror(errno));
+    return {};
+}
+
+bool under_root(const std::string& path, const std::string& root) {
+    return path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/';
+}
+
+}  // namespace
+
+Expected<void> write_tree_atomic(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files,
+                                 const std::vector<std::string>& replace_roots) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return fail(ErrorCode::Failure, dir.string() + ": cannot create output directory: " + ec.message());
+    const std::string tag = std::to_string(::getpid());
+    const fs::path tmp = dir / (".coconut-tmp-" + tag);
+    const fs::path old = dir / (".coconut-old-" + tag);
+    fs::remove_all(tmp, ec);
+    fs::remove_all(old, ec);
+    auto cleanup = [&] {
+        std::error_code ignored;
+        fs::remove_all(tmp, ignored);
+        fs::remove_all(old, ignored);
+    };
+    for (const auto& [rel, bytes] : files) {
+        auto r = write_one(tmp / rel, bytes);
+        if (!r) {
+            cleanup();
+            return r;
+        }
+    }
+    // Every byte is on disk: move into place.
+    for (const auto& root : replace_roots) {
+        const fs::path target = dir / root;
+        const fs::path staged = tmp / root;
+        if (fs::exists(target, ec)) {
+            fs::create_directories((old / root).parent_path(), ec);
+            fs::rename(target, old / root, ec);
+            if (ec) {
+                cleanup();
+                return fail(ErrorCode::Failure, target.string() + ": cannot replace: " + ec.message());
+            }
+        }
+        if (fs::exists(staged, ec)) {
+            fs::create_directories(target.parent_path(), ec);
+            fs::rename(staged, target, ec);
+            if (ec) {
+                // Put the previous tree back before giving up.
+                std::error_code ignored;
+                fs::rename(old / root, target, ignored);
+                cleanup();
+                return fail(ErrorCode::Failure, target.string() + ": cannot move into place: " + ec.message());
+            }
+        }
+    }
+    for (const auto& [rel, bytes] : files) {
+        bool in_root = false;
+        for (const auto& root : replace_roots) in_root = in_root || under_root(rel, root);
+        if (in_root) continue;
+        fs::create_directories((dir / rel).parent_path(), ec);
+        fs::rename(tmp / rel, dir / rel, ec);
+        if (ec) {
+            cleanup();
+            return fail(ErrorCode::Failure, (dir / rel).string() + ": cannot move into place: " + ec.message());
+        }
+    }
+    cleanup();
+    return {};
+}
+
+}  // namespace coconut::util

@@ -1,0 +1,442 @@
+// Builds the document model from libfyaml's event API (DESIGN §3). libfyaml's document API
+// (0.7.12) has no start marks for collections, so we build our own compact tree from events:
+// an arena per document, positions everywhere, merge keys and duplicate keys handled here.
+#include <libfyaml.h>
+
+#include <cstdio>
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "coconut/yaml/node.hpp"
+
+namespace coconut::yaml {
+
+bool Node::is_null() const {
+    if (kind != Kind::Scalar || style != Style::Plain) return false;
+    if (!tag.empty()) return tag == "!!null";
+    return text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL";
+}
+
+const Node* Node::find(std::string_view key) const {
+    if (kind != Kind::Mapping) return nullptr;
+    for (const auto& p : pairs)
+        if (p.key->kind == Kind::Scalar && p.key->text == key) return p.value;
+    return nullptr;
+}
+
+const Node* Node::find_key(std::string_view key) const {
+    if (kind != Kind::Mapping) return nullptr;
+    for (const auto& p : pairs)
+        if (p.key->kind == Kind::Scalar && p.key->text == key) return p.key;
+    return nullptr;
+}
+
+std::string format_mark(std::string_view file, Mark mark) {
+    return std::string(file) + ":" + std::to_string(mark.line) + ":" + std::to_string(mark.column);
+}
+
+namespace {
+
+// Returns the position of the first byte that makes `text` not YAML text: a NUL byte or an
+// invalid UTF-8 sequence. nullopt when the text is fine.
+struct BadByte {
+    std::size_t offset;
+    bool nul;
+};
+
+std::optional<BadByte> find_bad_byte(std::string_view s) {
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t n = s.size();
+    std::size_t i = 0;
+    while (i < n) {
+        unsigned char c = p[i];
+        if (c < 0x80) {
+            if (c == 0) return BadByte{i, true};
+            ++i;
+            continue;
+        }
+        std::size_t len = 0;
+        std::uint32_t cp = 0;
+        if ((c & 0xE0) == 0xC0) {
+            len = 2;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            len = 3;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            len = 4;
+            cp = c & 0x07;
+        } else {
+            return BadByte{i, false};
+        }
+        if (i + len > n) return BadByte{i, false};
+        for (std::size_t k = 1; k < len; ++k) {
+            if ((p[i + k] & 0xC0) != 0x80) return BadByte{i, false};
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        // Overlong forms, surrogates and out-of-range code points are invalid.
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return BadByte{i, false};
+        i += len;
+    }
+    return std::nullopt;
+}
+
+Mark mark_of_offset(std::string_view s, std::size_t offset) {
+    Mark m{1, 1};
+    for (std::size_t i = 0; i < offset && i < s.size(); ++i) {
+        if (s[i] == '\n') {
+            ++m.line;
+            m.column = 1;
+        } else if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
+            ++m.column;
+        }
+    }
+    return m;
+}
+
+Mark to_mark(const fy_mark* m) {
+    if (!m) return {};
+    return Mark{static_cast<std::uint32_t>(m->line + 1), static_cast<std::uint32_t>(m->column + 1)};
+}
+
+std::string token_text(fy_token* t) {
+    if (!t) return {};
+    size_t len = 0;
+    const char* s = fy_token_get_text(t, &len);
+    return s ? std::string(s, len) : std::string();
+}
+
+std::string tag_text(fy_token* t) {
+    if (!t) return {};
+    size_t hl = 0, sl = 0;
+    const char* h = fy_tag_token_handle(t, &hl);
+    const char* s = fy_tag_token_suffix(t, &sl);
+    std::string out;
+    if (h) out.append(h, hl);
+    if (s) out.append(s, sl);
+    if (out.empty()) out = token_text(t);
+    return out;
+}
+
+Style scalar_style(fy_token* t) {
+    switch (fy_token_scalar_style(t)) {
+        case FYSS_SINGLE_QUOTED: return Style::SingleQuoted;
+        case FYSS_DOUBLE_QUOTED: return Style::DoubleQuoted;
+        case FYSS_LITERAL: return Style::Literal;
+        case FYSS_FOLDED: return Style::Folded;
+        default: return Style::Plain;
+    }
+}
+
+void silent_output(struct fy_diag*, void*, const char*, size_t) {}
+
+struct Frame {
+    Node* node;
+    Node* pending_key = nullptr;
+};
+
+class Builder {
+public:
+    Builder(Stream& out, const ParseOptions& opts) : m_out(out), m_opts(opts) {}
+
+    void error(Mark m, std::string msg) { m_out.errors.push_back(Diagnostic{m, std::move(msg)}); }
+
+    void begin_document() {
+        m_out.documents.emplace_back();
+        m_doc = &m_out.documents.back();
+        m_anchors.clear();
+        m_stack.clear();
+        m_has_alias = false;
+        m_node_count = 0;
+    }
+
+    void end_document() {
+        if (m_doc && m_doc->root() && m_has_alias) check_expansion();
+        m_doc = nullptr;
+    }
+
+    // Attaches a finished-or-open node to its parent; returns false when nesting is too deep.
+    void attach(const Node* n) {
+        if (m_stack.empty()) {
+            m_doc->set_root(n);
+            return;
+        }
+        Frame& f = m_stack.back();
+        if (f.node->kind == Kind::Sequence) {
+            f.node->items.push_back(n);
+        } else if (!f.pending_key) {
+            f.pending_key = const_cast<Node*>(n);
+        } else {
+            f.node->pairs.push_back(Pair{f.pending_key, n});
+            f.pending_key = nullptr;
+        }
+    }
+
+    Node* new_node(Kind k, Mark start) {
+        Node* n = m_doc->make_node();
+        n->kind = k;
+        n->start = start;
+        ++m_node_count;
+        return n;
+    }
+
+    void anchor(fy_token* a, const Node* n) {
+        if (a) m_anchors[token_text(a)] = n;
+    }
+
+    bool open(Node* n) {
+        if (m_stack.size() >= m_opts.max_depth) {
+            error(n->start, "nesting deeper than " + std::to_string(m_opts.max_depth) + " levels");
+            return false;
+        }
+        m_stack.push_back(Frame{n});
+        return true;
+    }
+
+    void close(Mark end) {
+        if (m_stack.empty()) return;
+        Frame f = m_stack.back();
+        m_stack.pop_back();
+        f.node->end = end;
+        if (f.node->kind == Kind::Mapping) finish_mapping(*f.node);
+    }
+
+    const Node* alias(const std::string& name, Mark at) {
+        auto it = m_anchors.find(name);
+        m_has_alias = true;
+        if (it == m_anchors.end()) {
+            error(at, "unknown alias '*" + name + "' (no anchor '&" + name + "' before it)");
+            Node* n = new_node(Kind::Scalar, at);
+            return n;
+        }
+        for (const auto& f : m_stack)
+            if (f.node == it->second) {
+                error(at, "alias '*" + name + "' refers to a node that contains it (recursive alias)");
+                return new_node(Kind::Scalar, at);
+            }
+        return it->second;
+    }
+
+    Document* doc() { return m_doc; }
+    std::size_t depth() const { return m_stack.size(); }
+
+private:
+    static bool is_merge_key(const Node* k) {
+        return k->kind == Kind::Scalar && k->style == Style::Plain && k->text == "<<" &&
+               (k->tag.empty() || k->tag == "!!merge");
+    }
+
+    void finish_mapping(Node& m) {
+        bool has_merge = false;
+        for (const auto& p : m.pairs) has_merge = has_merge || is_merge_key(p.key);
+        std::vector<Pair> out;
+        out.reserve(m.pairs.size());
+        // Own keys first determine precedence; detect duplicates among them.
+        std::unordered_map<std::string_view, const Node*> seen;
+        seen.reserve(m.pairs.size() * 2);
+        for (const auto& p : m.pairs) {
+            if (is_merge_key(p.key) || p.key->kind != Kind::Scalar) continue;
+            auto [it, inserted] = seen.emplace(p.key->text, p.key);
+            if (!inserted && !m_opts.allow_duplicate_keys) {
+                error(p.key->start, "duplicate key '" + p.key->text + "' (first defined at line " +
+                                        std::to_string(it->second->start.line) + ", column " +
+                                        std::to_string(it->second->start.column) + ")");
+            }
+        }
+        if (!has_merge && (m_opts.allow_duplicate_keys || seen.size() == m.pairs.size())) return;
+        std::unordered_map<std::string_view, bool> placed;
+        for (const auto& p : m.pairs) {
+            if (!is_merge_key(p.key)) {
+                if (p.key->kind == Kind::Scalar) {
+                    if (placed.count(p.key->text)) {
+                        if (m_opts.allow_duplicate_keys) {
+                            // last one wins, as PyYAML and libyaml-based readers do
+                            for (auto& q : out)
+                                if (q.key->kind == Kind::Scalar && q.key->text == p.key->text) q.value = p.value;
+                        }
+                        continue;  // otherwise the first wins; the duplicate was reported
+                    }
+                    placed[p.key->text] = true;
+                }
+                out.push_back(p);
+                continue;
+            }
+            std::vector<const Node*> sources;
+            if (p.value->kind == Kind::Mapping) {
+                sources.push_back(p.value);
+            } else if (p.value->kind == Kind::Sequence) {
+                for (const auto* s : p.value->items) {
+                    if (s->kind != Kind::Mapping) {
+                        error(s->start, "merge key '<<' expects a mapping or a list of mappings");
+                        continue;
+                    }
+                    sources.push_back(s);
+                }
+            } else {
+                error(p.value->start, "merge key '<<' expects a mapping or a list of mappings");
+                continue;
+            }
+            for (const auto* src : sources) {
+                for (const auto& q : src->pairs) {
+                    if (q.key->kind == Kind::Scalar) {
+                        if (seen.count(q.key->text) || placed.count(q.key->text)) continue;
+                        placed[q.key->text] = true;
+                    }
+                    out.push_back(q);
+                }
+            }
+        }
+        m.pairs = std::move(out);
+    }
+
+    // Aliases share nodes, so a small document can stand for an enormous tree ("billion laughs").
+    // Consumers walk the expanded tree, so refuse documents whose expansion is far beyond their size.
+    void check_expansion() {
+        const std::uint64_t limit = std::max<std::uint64_t>(1'000'000, 4 * m_node_count);
+        std::unordered_map<const Node*, std::uint64_t> memo;
+        std::uint64_t total = weight(m_doc->root(), memo, limit);
+        if (total > limit) {
+            error(m_doc->root()->start, "aliases expand this document to more than " + std::to_string(limit) +
+                                            " nodes (alias bomb?); refusing to expand it");
+            m_doc->set_root(nullptr);
+        }
+    }
+
+    static std::uint64_t weight(const Node* n, std::unordered_map<const Node*, std::uint64_t>& memo,
+                                std::uint64_t limit) {
+        // iterative post-order would avoid recursion; depth is bounded by max_depth, so recursion is fine
+        auto it = memo.find(n);
+        if (it != memo.end()) return it->second;
+        std::uint64_t w = 1;
+        for (const auto* c : n->items) {
+            w += weight(c, memo, limit);
+            if (w > limit) break;
+        }
+        for (const auto& p : n->pairs) {
+            w += weight(p.key, memo, limit) + weight(p.value, memo, limit);
+            if (w > limit) break;
+        }
+        memo[n] = w;
+        return w;
+    }
+
+    Stream& m_out;
+    const ParseOptions& m_opts;
+    Document* m_doc = nullptr;
+    std::vector<Frame> m_stack;
+    std::unordered_map<std::string, const Node*> m_anchors;
+    bool m_has_alias = false;
+    std::uint64_t m_node_count = 0;
+};
+
+struct ParserDeleter {
+    void operator()(fy_parser* p) const { fy_parser_destroy(p); }
+};
+struct DiagDeleter {
+    void operator()(fy_diag* d) const { fy_diag_unref(d); }
+};
+
+}  // namespace
+
+Stream parse(std::string_view text, std::string file, const ParseOptions& options) {
+    Stream out;
+    out.file = std::move(file);
+    if (auto bad = find_bad_byte(text)) {
+        Mark m = mark_of_offset(text, bad->offset);
+        out.errors.push_back(Diagnostic{
+            m, bad->nul ? "binary input: NUL byte at offset " + std::to_string(bad->offset) + "; expected YAML text"
+                        : "invalid UTF-8 at offset " + std::to_string(bad->offset) + "; expected YAML text"});
+        return out;
+    }
+
+    fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = nullptr;
+    dcfg.output_fn = silent_output;  // libfyaml must never write to stderr; we collect instead
+    dcfg.level = FYET_ERROR;
+    std::unique_ptr<fy_diag, DiagDeleter> diag(fy_diag_create(&dcfg));
+    fy_diag_set_collect_errors(diag.get(), true);
+
+    fy_parse_cfg cfg{};
+    cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2 |
+                                                FYPCF_JSON_NONE | FYPCF_ALLOW_DUPLICATE_KEYS |
+                                                FYPCF_DISABLE_DEPTH_LIMIT);
+    cfg.diag = diag.get();
+    std::unique_ptr<fy_parser, ParserDeleter> parser(fy_parser_create(&cfg));
+    if (!parser) {
+        out.errors.push_back(Diagnostic{{}, "internal error: cannot create the YAML parser"});
+        return out;
+    }
+    // libfyaml keeps a pointer to the input; `text` outlives the parser.
+    if (fy_parser_set_string(parser.get(), text.data(), text.size()) != 0) {
+        out.errors.push_back(Diagnostic{{}, "internal error: cannot set the YAML parser input"});
+        return out;
+    }
+
+    Builder b(out, options);
+    bool failed = false;
+    while (!failed) {
+        fy_event* ev = fy_parser_parse(parser.get());
+        if (!ev) break;
+        const Mark start = to_mark(fy_event_start_mark(ev));
+        switch (ev->type) {
+            case FYET_DOCUMENT_START: b.begin_document(); break;
+            case FYET_DOCUMENT_END: b.end_document(); break;
+            case FYET_SCALAR: {
+                if (!b.doc()) break;
+                Node* n = b.new_node(Kind::Scalar, start);
+                n->style = scalar_style(ev->scalar.value);
+                n->text = token_text(ev->scalar.value);
+                n->tag = tag_text(ev->scalar.tag);
+                n->end = to_mark(fy_event_end_mark(ev));
+                b.anchor(ev->scalar.anchor, n);
+                b.attach(n);
+                break;
+            }
+            case FYET_ALIAS: {
+                if (!b.doc()) break;
+                b.attach(b.alias(token_text(ev->alias.anchor), start));
+                break;
+            }
+            case FYET_SEQUENCE_START:
+            case FYET_MAPPING_START: {
+                if (!b.doc()) break;
+                const bool seq = ev->type == FYET_SEQUENCE_START;
+                Node* n = b.new_node(seq ? Kind::Sequence : Kind::Mapping, start);
+                n->style = fy_event_get_node_style(ev) == FYNS_FLOW ? Style::Flow : Style::Block;
+                n->tag = tag_text(seq ? ev->sequence_start.tag : ev->mapping_start.tag);
+                b.anchor(seq ? ev->sequence_start.anchor : ev->mapping_start.anchor, n);
+                b.attach(n);
+                if (!b.open(n)) failed = true;
+                break;
+            }
+            case FYET_SEQUENCE_END:
+            case FYET_MAPPING_END: b.close(to_mark(fy_event_end_mark(ev))); break;
+            default: break;
+        }
+        fy_parser_event_free(parser.get(), ev);
+    }
+
+    // libfyaml's own diagnostics (syntax errors) carry line:column.
+    void* iter = nullptr;
+    while (fy_diag_error* e = fy_diag_errors_iterate(diag.get(), &iter)) {
+        if (e->type < FYET_ERROR) continue;
+        // fy_diag_error positions are already 1-based (unlike fy_mark's)
+        Mark m{static_cast<std::uint32_t>(e->line > 0 ? e->line : 1), static_cast<std::uint32_t>(e->column > 0 ? e->column : 1)};
+        out.errors.push_back(Diagnostic{m, e->msg ? e->msg : "invalid YAML"});
+    }
+    if (fy_parser_get_stream_error(parser.get()) && out.errors.empty())
+        out.errors.push_back(Diagnostic{{}, "invalid YAML"});
+    // Documents cut short by an error are incomplete: drop their roots so nobody reads half a tree.
+    if (!out.errors.empty() && b.depth() > 0 && !out.documents.empty()) out.documents.back().set_root(nullptr);
+    return out;
+}
+
+}  // namespace coconut::yaml
