@@ -1,5 +1,7 @@
 #include "coconut/util/fs.hpp"
 
+#include "coconut/util/signals.hpp"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -66,7 +68,26 @@ Expected<void> write_tree_atomic(const fs::path& dir, const std::vector<std::pai
             return r;
         }
     }
-    // Every byte is on disk: move into place.
+    if (interrupted()) {
+        cleanup();
+        return fail(ErrorCode::Interrupted, "interrupted before writing " + dir.string() + "; nothing was changed");
+    }
+    // Every byte is on disk. Prepare every destination of a loose file before anything moves,
+    // so the only step that can still fail part way is rename(2) itself.
+    for (const auto& [rel, bytes] : files) {
+        bool in_root = false;
+        for (const auto& root : replace_roots) in_root = in_root || under_root(rel, root);
+        if (in_root) continue;
+        const fs::path target = dir / rel;
+        fs::create_directories(target.parent_path(), ec);
+        if (ec || fs::is_directory(target)) {
+            cleanup();
+            return fail(ErrorCode::Failure, target.string() + ": cannot write here: " +
+                                                (ec ? ec.message() : std::string("a directory is in the way")) +
+                                                "; nothing was changed");
+        }
+    }
+    // Move into place.
     for (const auto& root : replace_roots) {
         const fs::path target = dir / root;
         const fs::path staged = tmp / root;

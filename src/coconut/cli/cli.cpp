@@ -1,0 +1,101 @@
+// CLI11 wiring only (DESIGN §11): commands are self-registering units (cli/*_cmd.cpp) that
+// bind flags onto actions and print results.
+#include "coconut/cli/cli.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+
+#include "coconut/cli/command.hpp"
+#include "coconut/util/signals.hpp"
+#include "coconut/yaml/emit.hpp"
+
+namespace coconut::cli {
+
+std::vector<std::pair<int, CommandFactory>>& command_factories() {
+    static std::vector<std::pair<int, CommandFactory>> factories;
+    return factories;
+}
+
+bool use_color(FILE* stream) {
+    const char* no_color = std::getenv("NO_COLOR");
+    if (no_color && *no_color) return false;
+    const char* term = std::getenv("TERM");
+    if (term && std::string(term) == "dumb") return false;
+    return ::isatty(::fileno(stream)) == 1;
+}
+
+namespace {
+std::string red(const std::string& s, bool color) { return color ? "\033[1;31m" + s + "\033[0m" : s; }
+std::string bold(const std::string& s, bool color) { return color ? "\033[1m" + s + "\033[0m" : s; }
+}  // namespace
+
+void print_error(const std::string& message) {
+    bool color = use_color(stderr);
+    std::cerr << bold("coconut:", color) << " " << red("error:", color) << " " << message << "\n";
+}
+
+int report(const util::Error& e) {
+    print_error(e.message);
+    return e.exit_code();
+}
+
+void print_problems(const std::vector<spec::Problem>& problems) {
+    bool color = use_color(stderr);
+    for (const auto& p : problems) {
+        std::string line = p.format();
+        if (color) {
+            auto pos = line.find(" error: ");
+            if (pos != std::string::npos)
+                line = bold(line.substr(0, pos + 1), true) + red("error:", true) + line.substr(pos + 7);
+        }
+        std::cerr << line << "\n";
+    }
+    std::cerr << problems.size() << (problems.size() == 1 ? " problem" : " problems") << " found\n";
+}
+
+void print_data(const nlohmann::ordered_json& data, const std::string& format) {
+    if (format == "json")
+        std::cout << data.dump(2) << "\n";
+    else
+        std::cout << yaml::emit(data);
+}
+
+int finish(int code) { return util::interrupted() ? k_exit_interrupted : code; }
+
+int run(int argc, char** argv) {
+    util::install_interrupt_handler();
+    CLI::App app{"coconut: one application spec, every platform's artifacts, checked and deployed.", "coconut"};
+    app.set_version_flag("--version", std::string("coconut ") + COCONUT_VERSION);
+    app.require_subcommand(1);
+    app.footer(
+        "Exit codes: 0 ok, 1 failure or findings, 2 usage or input error, 130 interrupted.\n"
+        "NO_COLOR disables colour. Docs: README.md and docs/ in the source tree.");
+
+    auto factories = command_factories();
+    std::stable_sort(factories.begin(), factories.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::pair<std::unique_ptr<Command>, CLI::App*>> commands;
+    for (auto& [order, make] : factories) {
+        auto cmd = make();
+        CLI::App* sub = cmd->setup(app);
+        commands.emplace_back(std::move(cmd), sub);
+    }
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success& e) {  // --help, --version
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        print_error(e.what());
+        std::cerr << "Run 'coconut --help' (or 'coconut COMMAND --help') for usage.\n";
+        return k_exit_usage;
+    }
+    for (auto& [cmd, sub] : commands)
+        if (sub->parsed()) return cmd->run();
+    return k_exit_usage;
+}
+
+}  // namespace coconut::cli
