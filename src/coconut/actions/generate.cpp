@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "coconut/spec/lock.hpp"
 #include "coconut/util/fs.hpp"
 #include "coconut/util/signals.hpp"
 #include "coconut/util/strings.hpp"
@@ -45,7 +46,15 @@ util::Expected<GenerateResult> GenerateAction::run() const {
         result.problems = std::move(loaded.problems);
         return result;
     }
-    const spec::Spec& base = loaded.spec.base();
+    // Pin built images by the digests `coconut build --push` recorded (coconut.lock beside the spec).
+    TRY(lock, spec::read_lock(spec::lock_path_for(m_options.file)));
+    auto pin = [&](spec::Spec& s) {
+        for (auto& note : spec::apply_lock(s, lock))
+            if (std::find(result.warnings.begin(), result.warnings.end(), note) == result.warnings.end())
+                result.warnings.push_back(std::move(note));
+    };
+    spec::Spec base = loaded.spec.base();
+    pin(base);
 
     std::vector<std::string> envs = m_options.environments;
     if (envs.empty()) envs = base.environments;
@@ -55,6 +64,7 @@ util::Expected<GenerateResult> GenerateAction::run() const {
             return util::fail(util::ErrorCode::Usage, unknown_name_message("environment", e, base.environments));
         if (std::find(result.environments.begin(), result.environments.end(), e) != result.environments.end()) continue;
         TRY(spec, loaded.spec.resolve(e));
+        pin(spec);
         resolved.push_back(std::move(spec));
         result.environments.push_back(e);
     }

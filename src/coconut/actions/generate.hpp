@@ -29,6 +29,7 @@ struct GenerateResult {
     generate::ArtifactSet artifacts;
     std::vector<std::string> targets;       // targets that ran
     std::vector<std::string> environments;  // environments generated
+    std::vector<std::string> warnings;      // e.g. coconut.lock entries that could not pin an image
     bool written = false;
 };
 

@@ -32,6 +32,7 @@ public:
             print_problems(r->problems);
             return finish(k_exit_usage);
         }
+        for (const auto& w : r->warnings) std::cerr << "coconut: warning: " << w << "\n";
         if (m_options.dry_run) {
             if (m_format == "json") {
                 nlohmann::ordered_json files = nlohmann::ordered_json::array();

@@ -43,6 +43,11 @@ struct Build {
     std::string dockerfile;          // runtime: dockerfile -> path to the user's Dockerfile
     std::string binary;              // runtime: static -> path of the prebuilt binary in context
     StringMap args;                  // build args
+    std::string base_image;          // override of the preset's runtime base image ("name:tag[@sha256:…]")
+    std::string builder_image;       // override of the preset's build-stage image ("name:tag[@sha256:…]")
+    std::vector<std::string> healthcheck;     // exec-form HEALTHCHECK argv; empty -> the preset's (from `health`)
+    std::vector<std::string> packages;        // Debian packages for the runtime image (apt-get, "name[=version]")
+    std::vector<std::string> build_packages;  // Debian packages for the build stage (apt-get, "name[=version]")
 };
 
 struct Resources {
@@ -103,6 +108,7 @@ struct Service {
     std::string schedule;            // cron, jobs only
     std::vector<std::string> depends_on;
     int run_as_user = 10001;         // numeric non-root UID used in pod and image
+    std::string image_digest;        // "sha256:…" of the built image, from coconut.lock (spec::apply_lock); not in YAML
     yaml::Mark position;             // where the service is defined
 
     [[nodiscard]] bool is_persistent() const {
@@ -207,11 +213,17 @@ struct Spec {
         if (targets.kubernetes && !targets.kubernetes->namespace_name.empty()) return targets.kubernetes->namespace_name;
         return name;
     }
-    // The image reference of a service: `image`, or <registry>/<app>-<svc>:<version> when built.
+    // The repository of a built service's image: <registry>/<app>-<svc> (no tag).
+    [[nodiscard]] std::string image_repository(const Service& s) const {
+        return registry.empty() ? name + "-" + s.name : registry + "/" + name + "-" + s.name;
+    }
+    // The image reference of a service: `image`, or <registry>/<app>-<svc>:<version> when built,
+    // pinned as ...:<version>@sha256:… when coconut.lock recorded the pushed digest.
     [[nodiscard]] std::string image_of(const Service& s) const {
         if (!s.image.empty()) return s.image;
-        std::string repo = registry.empty() ? name + "-" + s.name : registry + "/" + name + "-" + s.name;
-        return repo + ":" + version;
+        std::string ref = image_repository(s) + ":" + version;
+        if (!s.image_digest.empty()) ref += "@" + s.image_digest;
+        return ref;
     }
 };
 

@@ -1,0 +1,100 @@
+# coconut — developer entry points (see docs/development.md).
+#
+#   make demo     install deps, build, validate + generate every example into out/<example>
+#   make test     install deps, build with -Werror, run unit + integration tests (ctest);
+#                 with CI=true also an ASan+UBSan build (build-asan/) running all tests again
+#   make bench    generate 10/100/1000-service specs, time coconut vs kubectl kustomize
+#   make build    configure (Ninja) + build into build/
+#   make clean    remove build trees and generated output
+#
+# Parallelism is capped at 2 jobs (the machines and CI have 2 cores).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+JOBS        ?= 2
+BUILD_DIR   ?= build
+ASAN_DIR    ?= build-asan
+BUILD_TYPE  ?= RelWithDebInfo
+OUT_DIR     ?= out
+CMAKE_ARGS  ?=
+CTEST_ARGS  ?=
+
+COCONUT     := $(BUILD_DIR)/coconut
+# A build dir configured before keeps its generator; a new one uses Ninja.
+generator    = $(if $(wildcard $(1)/CMakeCache.txt),,-G Ninja)
+
+# Sanitizer runtime options for the build-asan test run: leaks are errors, UB halts.
+SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1:abort_on_error=0 \
+                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+CI ?=
+ifeq ($(CI),true)
+  WITH_ASAN := 1
+endif
+ifeq ($(CI),1)
+  WITH_ASAN := 1
+endif
+WITH_ASAN ?= 0
+
+.PHONY: all deps deps-bench configure build demo test test-asan asan-build bench clean distclean help
+
+all: build
+
+help:
+	@sed -n '2,11p' Makefile
+
+deps:
+	scripts/setup-deps.sh
+
+deps-bench:
+	scripts/setup-deps.sh --bench
+
+configure: deps
+	cmake -S . -B $(BUILD_DIR) $(call generator,$(BUILD_DIR)) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_ARGS)
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# README command 1: coconut's main job on every example.
+demo: build
+	@set -e; for spec in examples/*/coconut.yaml; do \
+	  [ -f "$$spec" ] || { echo "demo: no examples/*/coconut.yaml" >&2; exit 1; }; \
+	  name=$$(basename $$(dirname $$spec)); \
+	  echo "==> coconut validate -f $$spec"; \
+	  $(COCONUT) validate -f $$spec; \
+	  echo "==> coconut generate -f $$spec -o $(OUT_DIR)/$$name"; \
+	  rm -rf $(OUT_DIR)/$$name; \
+	  $(COCONUT) generate -f $$spec -o $(OUT_DIR)/$$name; \
+	  find $(OUT_DIR)/$$name -type f | sort | sed 's/^/    /'; \
+	done
+
+# README command 2: warnings are errors; unit + integration tests; ASan/UBSan too in CI.
+test: deps
+	cmake -S . -B $(BUILD_DIR) $(call generator,$(BUILD_DIR)) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCOCONUT_WERROR=ON $(CMAKE_ARGS)
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+ifeq ($(WITH_ASAN),1)
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+	$(MAKE) --no-print-directory test-asan
+else
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+endif
+
+asan-build: deps
+	cmake -S . -B $(ASAN_DIR) $(call generator,$(ASAN_DIR)) -DCMAKE_BUILD_TYPE=Debug -DCOCONUT_SANITIZE=ON $(CMAKE_ARGS)
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+
+# Unit + integration tests against the ASan+UBSan binaries (run by `make test` when CI=true).
+test-asan: asan-build
+	cd $(ASAN_DIR) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+bench: deps-bench build
+	bench/bench.sh $(COCONUT)
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(OUT_DIR) bench/work
+
+# Also the npm test tools installed by scripts/setup-deps.sh.
+distclean: clean
+	rm -rf tests/integration/node/node_modules
