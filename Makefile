@@ -27,7 +27,8 @@ generator    = $(if $(wildcard $(1)/CMakeCache.txt),,-G Ninja)
 
 # Sanitizer runtime options for the build-asan test run: leaks are errors, UB halts.
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1:abort_on_error=0 \
-                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+                 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
 CI ?=
 ifeq ($(CI),true)

@@ -132,7 +132,7 @@ for entry in "${specs[@]}"; do
         n="$(sed -n 's/^SUMMARY compared=\([0-9]*\).*/\1/p' "$WORK/cmp.out")"
         COMPARED=$((COMPARED + 1))
         ROWS+=("$(printf '%-10s %-28s %-14s %8s' "$hv" "$name/$env" "$ns" "$n")")
-        pass "$label: helm template == kubectl kustomize ($n objects, namespace $ns)"
+        pass "$label: lint --strict -f values-$env.yaml clean; helm template == kubectl kustomize ($n objects, namespace $ns)"
       else
         fail "$label: helm template differs from the kubernetes target"
         show "$WORK/cmp.out" 30
@@ -155,7 +155,8 @@ done
 # validator run for all renderings (compiling the schemas is the slow part).
 if ((${#RENDERED[@]})); then
   if "${VALIDATE[@]}" --label "helm template" "${RENDERED[@]}" >"$WORK/val.out" 2>&1; then
-    pass "${#RENDERED[@]} renderings: $(sed -n 's/^SUMMARY validated=\([0-9]*\).*/\1/p' "$WORK/val.out") objects valid against the strict Kubernetes 1.32 schemas (helm test hooks included; not checked, no schema: $(sed -n 's/^SUMMARY.*unchecked=\([0-9]*\).*/\1/p' "$WORK/val.out") ExternalSecrets)"
+    summary="$(grep '^SUMMARY' "$WORK/val.out" | tail -1)"
+    pass "${#RENDERED[@]} renderings: $(sed -n 's/^SUMMARY validated=\([0-9]*\).*/\1/p' <<<"$summary") objects valid against the strict Kubernetes 1.32 schemas (helm test hooks included; not checked, no schema: $(sed -n 's/^SUMMARY.*unchecked=\([0-9]*\).*/\1/p' <<<"$summary"), the ExternalSecrets)"
   else
     fail "rendered objects fail the strict Kubernetes schemas"
     grep -v '^ok' "$WORK/val.out" | show - 40
@@ -186,7 +187,9 @@ fi
 
 # --- 4. the strict values schema, live ----------------------------------------------------------
 shop="$WORK/gen/shop/chart"
-[[ -d $shop ]] || shop="$(dirname "$(ls -d "$WORK"/gen/*/chart/Chart.yaml | head -1)")"
+if [[ ! -d $shop ]]; then
+  for c in "$WORK"/gen/*/chart; do shop="$c"; break; done
+fi
 svc="$(node -e '
   const Y = require("yaml"); const v = Y.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const s = Object.entries(v.services).find(([, x]) => x.port);
@@ -261,7 +264,11 @@ EOF
         pkg="$(json_field package)"
         version="$(json_field version)"
         app="$(json_field chart)"
-        [[ -f $pkg ]] && pass "$hv $name: coconut chart package -> $(basename "$pkg")" || fail "$hv $name: no package at '$pkg'"
+        if [[ -f $pkg ]]; then
+          pass "$hv $name: coconut chart package -> $(basename "$pkg")"
+        else
+          fail "$hv $name: no package at '$pkg'"
+        fi
 
         run_cmd "$COCONUT" chart push -f "$spec" --helm "$helm" "oci://127.0.0.1:$port/$repo" --plain-http
         if [[ $RC != 0 ]]; then

@@ -121,7 +121,7 @@ if ((${#LABELS[@]})); then
     elif [[ $validated == 0 ]]; then
       fail "$label: no object was validated (empty output?)"
     else
-      pass "$label: $validated object(s) valid${unchecked:+, $unchecked not checked (no schema)}"
+      if [[ ${unchecked:-0} != 0 ]]; then pass "$label: $validated object(s) valid, $unchecked not checked (no schema)"; else pass "$label: $validated object(s) valid"; fi
     fi
   done
   grep -q '^SUMMARY validated=' "$WORK/validate.out" || { fail "validator crashed"; show "$WORK/validate.out"; }

@@ -393,6 +393,9 @@ Stream parse(std::string_view text, std::string file, const ParseOptions& option
                 if (!b.doc()) break;
                 Node* n = b.new_node(Kind::Scalar, start);
                 n->style = scalar_style(ev->scalar.value);
+                // libfyaml marks a quoted scalar at its first character inside the quotes;
+                // users (and our messages) point at the opening quote.
+                if (n->is_quoted() && n->start.column > 1) --n->start.column;
                 n->text = token_text(ev->scalar.value);
                 n->tag = tag_text(ev->scalar.tag);
                 n->end = to_mark(fy_event_end_mark(ev));
@@ -402,7 +405,10 @@ Stream parse(std::string_view text, std::string file, const ParseOptions& option
             }
             case FYET_ALIAS: {
                 if (!b.doc()) break;
-                b.attach(b.alias(token_text(ev->alias.anchor), start));
+                // libfyaml marks an alias after its '*'; point at the '*'
+                Mark at = start;
+                if (at.column > 1) --at.column;
+                b.attach(b.alias(token_text(ev->alias.anchor), at));
                 break;
             }
             case FYET_SEQUENCE_START:
