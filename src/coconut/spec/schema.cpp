@@ -697,7 +697,7 @@ std::string reference_markdown() {
 
     std::string out;
     out += "# coconut.yaml reference\n\n";
-    out += "<!-- generated from src/coconut/spec/schema.cpp by `coconut schema --markdown`; do not edit -->\n\n";
+    out += "<!-- generated from src/coconut/spec/schema.cpp by `coconut docs spec`; do not edit -->\n\n";
     out += "`coconut.yaml` describes an app once; coconut generates every platform's files from it. Editors "
            "complete and check it with the JSON Schema printed by `coconut schema` (yaml-language-server: "
            "`# yaml-language-server: $schema=<file>`).\n\n";
