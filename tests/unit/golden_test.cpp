@@ -41,7 +41,7 @@ struct GoldenCase {
     fs::path dir;
 };
 
-const std::vector<std::string> k_generators{"kubernetes"};
+const std::vector<std::string> k_generators{"kubernetes", "helm"};
 
 fs::path golden_root() { return fs::path(COCONUT_SOURCE_DIR) / "tests" / "golden"; }
 

@@ -353,6 +353,16 @@ TEST(HelmValues, OtherKinds) {
     EXPECT_FALSE(s["report"].contains("replicas"));
 }
 
+TEST(HelmValues, LongNamesCarryTheKubernetesTargetsInstanceLabel) {
+    const std::string svc = "queue-consumer-for-nightly-reconciliation-of-partner-ledgers";
+    auto l = load("apiVersion: coconut.dev/v1\nname: shop\nservices:\n  " + svc + ": {type: worker, image: busybox:1.36.1}\n  web: {type: web, image: nginx:1.27, port: 8080}\n");
+    Json s = values_of(l.base)["services"];
+    // `shop-<service>` is 65 characters: the kubernetes target shortens and hashes it
+    EXPECT_EQ(s[svc]["instanceLabel"], k8s::instance_label("shop", svc));
+    EXPECT_FALSE(s["web"].contains("instanceLabel"));   // the helper's default is right
+    EXPECT_EQ(schema_errors(values_of(l.base)), std::vector<std::string>{});
+}
+
 TEST(HelmValues, EnvironmentFilesHoldOnlyTheDifferences) {
     auto l = load();
     auto a = generate(l);

@@ -198,9 +198,8 @@ struct ServiceContext {
     const Json& app;
     std::string name;
     std::string ns;
-    std::string type;        // component label
-    Json labels;
-    Json selector;
+    Json labels;             // what coconut.labels renders
+    Json selector;           // what coconut.selectorLabels renders
     Group& group;
     Json& values;            // services.<name>
     Json& external_secrets;  // global externalSecrets (null until a service sets it)
@@ -641,7 +640,6 @@ util::Expected<Json> read_service(const spec::Service& svc, const Json& app, con
     ServiceContext s{app,
                      svc.name,
                      ns,
-                     type,
                      service_labels(app, svc.name, type, instance),
                      selector_labels(app, svc.name, instance),
                      group,
