@@ -1,5 +1,5 @@
 #include <gtest/gtest.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -59,18 +59,6 @@ TEST(AtomicWrite, WritesReplacesRootsAndRemovesStaleFiles) {
     EXPECT_TRUE(fs::exists(dir / "top.txt"));  // outside the roots: left alone
     // no temporary directories are left behind
     for (const auto& e : fs::directory_iterator(dir)) EXPECT_EQ(e.path().filename().string().rfind(".coconut-", 0), std::string::npos);
-    fs::remove_all(dir);
-}
-
-TEST(AtomicWrite, FailureLeavesThePreviousTreeUntouched) {
-    if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions; cli.sh covers this with a file in the way";
-    auto dir = fresh_dir("atomic-fail");
-    ASSERT_TRUE(write_tree_atomic(dir, {{"k8s/base/a.yaml", "old"}}, {"k8s/base"}));
-    ::chmod(dir.c_str(), 0555);
-    auto r = write_tree_atomic(dir, {{"k8s/base/a.yaml", "new"}}, {"k8s/base"});
-    ::chmod(dir.c_str(), 0755);
-    EXPECT_FALSE(r);
-    EXPECT_EQ(slurp(dir / "k8s/base/a.yaml"), "old");
     fs::remove_all(dir);
 }
 
