@@ -142,9 +142,11 @@ grep -q "^$SERVICE $REPO:$VERSION@$LOCK_DIGEST\$" "$WORK/build.out" && pass "std
   { fail "stdout: expected '$SERVICE $REPO:$VERSION@$LOCK_DIGEST'"; show "$WORK/build.out"; }
 
 # ---- skopeo inspect: digest, labels, user, healthcheck ------------------------------------
+# --config --raw: the image's own (Docker schema 2) config; without --raw skopeo converts it to
+# the OCI config, which has no Healthcheck field.
 SK=(skopeo inspect --tls-verify=false)
 if "${SK[@]}" "docker://$REPO:$VERSION" >"$WORK/inspect.json" 2>"$WORK/skerr" &&
-  "${SK[@]}" --config "docker://$REPO:$VERSION" >"$WORK/config.json" 2>>"$WORK/skerr"; then
+  "${SK[@]}" --config --raw "docker://$REPO:$VERSION" >"$WORK/config.json" 2>>"$WORK/skerr"; then
   pass "skopeo inspect docker://$REPO:$VERSION"
 else
   fail "skopeo inspect failed"
