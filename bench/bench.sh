@@ -127,6 +127,7 @@ for n in $SIZES; do
     ratio="$(awk -v k="$kust_ms" -v c="$coconut_ms" 'BEGIN { printf "%.1fx", (c > 0 ? k / c : 0) }')"
   fi
   ROWS+=("$(printf '%8s %8s %8s %11s %11s %13s %9s %11s %13s' "$n" "$objects" "$files" "$coconut_ms" "$coconut_cpu" "$kust_ms" "$ratio" "$coconut_mb" "$kust_mb")")
+  echo "[$n services] $objects objects: coconut $coconut_ms ms ($coconut_cpu ms CPU, $coconut_mb MB); kubectl kustomize $kust_ms ms ($kust_mb MB)"
   largest="$n $coconut_ms $coconut_mb $coconut_cpu"
   [[ -z $rendered || $rendered -ge $objects ]] || die "production overlay renders $rendered objects, base has $objects"
 done
