@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "coconut/cli/command.hpp"
+#include "coconut/policy/report/rules_doc.hpp"
 #include "coconut/generate/generator.hpp"
 #include "coconut/util/fs.hpp"
 #include "coconut/util/strings.hpp"
@@ -73,10 +74,12 @@ public:
         sub->require_subcommand(1);
         m_spec = sub->add_subcommand("spec", "The spec reference (docs/spec.md)");
         m_targets = sub->add_subcommand("targets", "The generator targets");
+        m_rules = sub->add_subcommand("rules", "The policy rule reference (docs/rules.md)");
         return sub;
     }
     int run() override {
         if (m_spec->parsed()) std::cout << spec::reference_markdown();
+        if (m_rules->parsed()) std::cout << policy::report::rules_markdown();
         if (m_targets->parsed())
             for (const auto* g : generate::Registry::instance().all()) std::cout << g->name() << "\t" << g->description() << "\n";
         return k_exit_ok;
@@ -85,6 +88,7 @@ public:
 private:
     CLI::App* m_spec = nullptr;
     CLI::App* m_targets = nullptr;
+    CLI::App* m_rules = nullptr;
 };
 
 COCONUT_REGISTER_COMMAND(InitCommand, 50);

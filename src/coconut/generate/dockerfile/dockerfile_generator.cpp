@@ -221,12 +221,15 @@ void emit_healthcheck(Text& t, const Ctx& c) {
     std::vector<std::string> argv = c.build.healthcheck;
     if (argv.empty()) {
         if (!c.svc.health) {
-            t.comment("No HEALTHCHECK: the service has no `health` in the spec.");
+            t.comment("No HEALTHCHECK: the service has no `health` in the spec (stated explicitly, so");
+            t.comment("linters and readers know it is deliberate).");
+            t.line("HEALTHCHECK NONE");
             return;
         }
         const int port = h.port ? h.port : c.svc.port;
         if (port == 0) {
             t.comment("No HEALTHCHECK: `health` names no port and the service has none.");
+            t.line("HEALTHCHECK NONE");
             return;
         }
         HealthCommand hc = default_health_command(c, port);
@@ -235,6 +238,7 @@ void emit_healthcheck(Text& t, const Ctx& c) {
             t.comment("health-check command of the program itself, e.g. [\"" + program_path(c.svc) +
                       "\", \"healthcheck\"]. Orchestrators");
             t.comment("check the service with their own probes (Kubernetes readiness/liveness).");
+            t.line("HEALTHCHECK NONE");
             return;
         }
         argv = std::move(hc.argv);

@@ -1,0 +1,105 @@
+#include "coconut/actions/check.hpp"
+
+#include <filesystem>
+
+#include "coconut/actions/generate.hpp"
+#include "coconut/policy/kyverno/kyverno.hpp"
+#include "coconut/policy/schema/validator.hpp"
+
+namespace coconut::actions {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+policy::PssLevel to_level(spec::Profile p) {
+    return p == spec::Profile::Baseline ? policy::PssLevel::Baseline : policy::PssLevel::Restricted;
+}
+
+}  // namespace
+
+util::Expected<CheckResult> run_check(const CheckOptions& options) {
+    CheckResult result;
+    policy::Inputs inputs;
+    policy::CheckOptions engine;
+    std::vector<std::string> policy_paths = options.policy_paths;
+    engine.profile = policy::PssLevel::Restricted;
+
+    if (options.paths.empty()) {
+        // The artifacts coconut would generate from the spec, checked in memory.
+        GenerateOptions gen;
+        gen.file = options.spec_file;
+        gen.dry_run = true;
+        gen.targets = {"kubernetes", "dockerfile"};
+        TRY(generated, GenerateAction(gen).run());
+        if (!generated.problems.empty()) {
+            result.problems = std::move(generated.problems);
+            return result;
+        }
+        for (const generate::Artifact* a : generated.artifacts.all())
+            if (a->kind == "kubernetes-manifest" || a->kind == "dockerfile")
+                inputs.add_text(gen.output_dir + "/" + a->path, a->content, true);
+        Loaded loaded = load_spec(options.spec_file);
+        const spec::Spec& base = loaded.spec.base();
+        engine.profile = to_level(base.policies.profile);
+        const fs::path spec_dir = fs::path(options.spec_file).parent_path();
+        for (const auto& custom : base.policies.custom) policy_paths.push_back((spec_dir / custom).string());
+        for (const auto& e : base.policies.exceptions) {
+            // Generated objects are named after their service; Dockerfiles live in docker/<svc>/.
+            if (!e.environment.empty()) continue;   // only the base manifests are checked here
+            if (e.service.empty()) {
+                engine.exceptions.push_back({e.rule, "", e.reason, "spec"});
+            } else {
+                engine.exceptions.push_back({e.rule, "*/*/" + e.service, e.reason, "spec"});
+                engine.exceptions.push_back({e.rule, "*/docker/" + e.service + "/*", e.reason, "spec"});
+            }
+        }
+    } else {
+        for (const auto& path : options.paths) TRY_VOID(inputs.add_path(path));
+    }
+
+    if (options.profile == "baseline") engine.profile = policy::PssLevel::Baseline;
+    else if (options.profile == "restricted") engine.profile = policy::PssLevel::Restricted;
+    else if (!options.profile.empty())
+        return util::fail(util::ErrorCode::Usage, "--profile must be baseline or restricted, not '" + options.profile + "'");
+
+    for (const auto& text : options.ignore) {
+        policy::Suppression s = policy::parse_suppression(text);
+        if (s.rules.empty()) return util::fail(util::ErrorCode::Usage, "--ignore needs a rule id: '" + text + "'");
+        for (const auto& rule : s.rules) {
+            if (rule != "*" && policy::RuleRegistry::instance().find(rule) == nullptr && rule.find('/') == std::string::npos)
+                return util::fail(util::ErrorCode::Usage, "--ignore: unknown rule '" + rule +
+                                                              "' (see 'coconut rules list'; aliases like "
+                                                              "kube-linter:privileged-container work too)");
+            engine.exceptions.push_back({rule, "", s.reason, "flag"});
+        }
+    }
+    if (!options.schemas_dir.empty()) {
+        TRY(schemas, policy::schema::SchemaSet::open(options.schemas_dir));
+        engine.extra.emplace_back([schemas](const std::vector<policy::Document>& docs, std::vector<policy::Finding>& out) {
+            schemas->validate(docs, out);
+        });
+    }
+    if (!policy_paths.empty()) {
+        TRY(policies, policy::kyverno::load(policy_paths));
+        engine.extra.emplace_back([policies](const std::vector<policy::Document>& docs, std::vector<policy::Finding>& out) {
+            policy::kyverno::evaluate(*policies, docs, out);
+        });
+    }
+
+    result.findings = policy::run_checks(inputs, engine);
+    result.summary = policy::report::summarize(result.findings, options.fail_on);
+    result.summary.files = inputs.file_count();
+    result.summary.documents = inputs.documents().size();
+    result.summary.bytes = inputs.bytes();
+    std::size_t rules = 0;
+    for (const policy::Rule* r : policy::RuleRegistry::instance().all()) {
+        const auto pss = r->info().pss;
+        if (pss == policy::PssLevel::Restricted && engine.profile == policy::PssLevel::Baseline) continue;
+        ++rules;
+    }
+    result.summary.rules = rules;
+    return result;
+}
+
+}  // namespace coconut::actions
