@@ -3,7 +3,9 @@
 #   make demo     install deps, build, validate + generate every example into out/<example>
 #   make test     install deps, build with -Werror, run unit + integration tests (ctest);
 #                 with CI=true also an ASan+UBSan build (build-asan/) running all tests again
-#   make bench    generate 10/100/1000-service specs, time coconut vs kubectl kustomize
+#   make bench    generate 10/100/1000-service specs, time coconut vs kubectl kustomize; then
+#                 bench-targets
+#   make bench-targets  time every generation target at 1000 services vs helm template
 #   make build    configure (Ninja) + build into build/
 #   make clean    remove build trees and generated output
 #
@@ -39,7 +41,7 @@ ifeq ($(CI),1)
 endif
 WITH_ASAN ?= 0
 
-.PHONY: all deps deps-bench configure build demo test test-asan asan-build bench clean distclean help
+.PHONY: all deps deps-bench configure build demo test test-asan asan-build bench bench-targets clean distclean help
 
 all: build
 
@@ -92,6 +94,10 @@ test-asan: asan-build
 
 bench: deps-bench build
 	bench/bench.sh $(COCONUT)
+	bench/targets.sh $(COCONUT)
+
+bench-targets: deps-bench build
+	bench/targets.sh $(COCONUT)
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(OUT_DIR) bench/work

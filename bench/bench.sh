@@ -17,64 +17,20 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-COCONUT="${1:-$ROOT/build/coconut}"
-[[ $COCONUT == /* ]] || COCONUT="$PWD/$COCONUT"
 SIZES="${BENCH_SIZES:-10 100 1000}"
-RUNS="${BENCH_RUNS:-10}"
 KRUNS="${BENCH_KUSTOMIZE_RUNS:-3}"
 KTIMEOUT="${BENCH_KUSTOMIZE_TIMEOUT:-900}"
 KREPEAT_MAX_MS=20000 # a kustomize run slower than this is reported from its single run
-WORK="${BENCH_WORK:-$ROOT/bench/work}"
 GOAL_MS=500
 GOAL_MB=100
 
-die() { echo "bench: error: $*" >&2; exit 1; }
-[[ -x $COCONUT ]] || die "coconut binary not found: $COCONUT (run make build)"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$ROOT/bench/lib.sh"
+bench_init "${1:-}" # COCONUT, WORK, RUNS
 command -v kubectl >/dev/null || die "kubectl not found"
-[[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) not found: apt-get install time"
-HYPERFINE="$(command -v hyperfine || true)"
-mkdir -p "$WORK"
 
-# best_ms PREPARE CMD RUNS JSON: prints "WALL CPU": the best wall time of CMD in ms over RUNS
-# runs (PREPARE before each), and its mean CPU time (user + system) in ms. CPU time is what to
-# compare on a busy machine, where wall time includes waiting for a core.
-best_ms() {
-  local prepare="$1" cmd="$2" runs="$3" json="$4"
-  if [[ -n $HYPERFINE ]]; then
-    "$HYPERFINE" --style none --warmup 1 --runs "$runs" --prepare "$prepare" \
-      --export-json "$json" "$cmd" >/dev/null 2>&1 ||
-      die "hyperfine failed for: $cmd"
-    node -e 'const r=require(process.argv[1]).results[0]; console.log((r.min*1000).toFixed(1), ((r.user+r.system)*1000).toFixed(1))' "$json"
-  else
-    local best="" cpu_sum=0 i t0 t1 us cpu
-    bash -c "$prepare; $cmd" >/dev/null 2>&1 # warm-up
-    for ((i = 0; i < runs; i++)); do
-      bash -c "$prepare"
-      t0=$(date +%s%N)
-      /usr/bin/time -f '%U %S' -o "$WORK/cpu.out" bash -c "$cmd" >/dev/null 2>&1 || die "failed: $cmd"
-      t1=$(date +%s%N)
-      us=$(((t1 - t0) / 1000))
-      cpu="$(awk '{ printf "%d", ($1 + $2) * 1000000 }' "$WORK/cpu.out")"
-      cpu_sum=$((cpu_sum + cpu))
-      [[ -z $best || $us -lt $best ]] && best=$us
-    done
-    awk -v us="$best" -v c="$cpu_sum" -v n="$runs" 'BEGIN { printf "%.1f %.1f\n", us / 1000, c / n / 1000 }'
-  fi
-}
-
-# peak_mb CMD: peak RSS in MB of one run.
-peak_mb() {
-  local kb
-  kb="$(/usr/bin/time -f '%M' -o "$WORK/time.out" bash -c "exec $1" >/dev/null 2>"$WORK/time.err" && cat "$WORK/time.out")" ||
-    die "failed: $1 ($(tail -3 "$WORK/time.err"))"
-  awk -v kb="$kb" 'BEGIN { printf "%.1f\n", kb / 1024 }'
-}
-
-q() { printf '%q' "$1"; }
-
-if [[ -n $HYPERFINE ]]; then timer="hyperfine $("$HYPERFINE" --version | cut -d' ' -f2)"; else timer="date +%s%N loop"; fi
 echo "coconut bench: $("$COCONUT" --version 2>/dev/null | head -1); kubectl $(kubectl version --client 2>/dev/null | sed -n 's/^Kustomize Version: /kustomize /p');" \
-  "timer: $timer; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  "timer: $(bench_timer); $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "goal: 1,000 services in well under ${GOAL_MS} ms and < ${GOAL_MB} MB peak RSS (coconut generate --target kubernetes)"
 echo
 

@@ -6,6 +6,9 @@
 # Mix per block of 10 services: 2 web (port, health, ingress with TLS), 5 backend (port,
 # health), 2 worker (no port), 1 job (cron schedule). Every service has env, secrets and
 # resources; services depend on the next one of their block (depends_on chains of up to 9).
+# 3 of the 5 backends of a block are built from source (`build: {runtime: ...}`, the runtime
+# rotating node, python, go, java over all built services; images named from `registry:`) so
+# the `dockerfile` target has work; every other service uses a prebuilt `image:`.
 # Environments: dev (everything at 1 replica), staging (small HPA ranges), production (larger
 # replica ranges and resources for every service, so its overlay patches every workload).
 set -euo pipefail
@@ -14,6 +17,8 @@ n="${1:?usage: make_spec.sh N}"
 
 awk -v n="$n" '
 function name(i) { return sprintf("svc-%04d", i) }
+# built(i): a backend built from source (the 1st, 3rd and 5th backend of its block).
+function built(i,   m) { m = (i - 1) % 10; return m == 2 || m == 4 || m == 6 }
 function kind(i,   m) {
   m = (i - 1) % 10
   if (m < 2) return "web"
@@ -22,6 +27,7 @@ function kind(i,   m) {
   return "job"
 }
 BEGIN {
+  split("node python go java", runtimes, " ")
   print "# synthetic spec for bench/bench.sh: " n " services"
   print "apiVersion: coconut.dev/v1"
   print "name: bench"
@@ -32,7 +38,8 @@ BEGIN {
     t = kind(i); s = name(i)
     print "  " s ":"
     print "    type: " t
-    print "    image: registry.example.com/bench/" s ":1.0." i
+    if (built(i)) print "    build: {runtime: " runtimes[nbuilt++ % 4 + 1] "}"
+    else print "    image: registry.example.com/bench/" s ":1.0." i
     if (t == "web" || t == "backend") {
       print "    port: " (t == "web" ? 8080 : 9000)
       print "    health: {path: /healthz, interval: 10s, timeout: 2s}"

