@@ -16,6 +16,26 @@ policy::PssLevel to_level(spec::Profile p) {
     return p == spec::Profile::Baseline ? policy::PssLevel::Baseline : policy::PssLevel::Restricted;
 }
 
+// The spec's policy settings: profile, custom policy paths (relative to the spec), exceptions.
+void use_spec(const spec::Spec& base, const std::string& spec_file, const std::string& environment,
+              policy::CheckOptions& engine, std::vector<std::string>& policy_paths) {
+    engine.profile = to_level(base.policies.profile);
+    const fs::path spec_dir = fs::path(spec_file).parent_path();
+    for (const auto& custom : base.policies.custom) policy_paths.push_back((spec_dir / custom).string());
+    for (const auto& e : base.policies.exceptions) {
+        // An exception scoped to one environment applies when that environment is checked
+        // (--env, e.g. for `kubectl kustomize overlays/dev | coconut check - -e dev`).
+        if (!e.environment.empty() && e.environment != environment) continue;
+        if (e.service.empty()) {
+            engine.exceptions.push_back({e.rule, "", e.reason, "spec"});
+        } else {
+            // Generated objects are named after their service; Dockerfiles live in docker/<svc>/.
+            engine.exceptions.push_back({e.rule, "*/*/" + e.service, e.reason, "spec"});
+            engine.exceptions.push_back({e.rule, "*docker/" + e.service + "/*", e.reason, "spec"});
+        }
+    }
+}
+
 }  // namespace
 
 util::Expected<CheckResult> run_check(const CheckOptions& options) {
@@ -39,23 +59,17 @@ util::Expected<CheckResult> run_check(const CheckOptions& options) {
         for (const generate::Artifact* a : generated.artifacts.all())
             if (a->kind == "kubernetes-manifest" || a->kind == "dockerfile")
                 inputs.add_text(gen.output_dir + "/" + a->path, a->content, true);
-        Loaded loaded = load_spec(options.spec_file);
-        const spec::Spec& base = loaded.spec.base();
-        engine.profile = to_level(base.policies.profile);
-        const fs::path spec_dir = fs::path(options.spec_file).parent_path();
-        for (const auto& custom : base.policies.custom) policy_paths.push_back((spec_dir / custom).string());
-        for (const auto& e : base.policies.exceptions) {
-            // Generated objects are named after their service; Dockerfiles live in docker/<svc>/.
-            if (!e.environment.empty()) continue;   // only the base manifests are checked here
-            if (e.service.empty()) {
-                engine.exceptions.push_back({e.rule, "", e.reason, "spec"});
-            } else {
-                engine.exceptions.push_back({e.rule, "*/*/" + e.service, e.reason, "spec"});
-                engine.exceptions.push_back({e.rule, "*/docker/" + e.service + "/*", e.reason, "spec"});
-            }
-        }
+        use_spec(load_spec(options.spec_file).spec.base(), options.spec_file, options.environment, engine, policy_paths);
     } else {
         for (const auto& path : options.paths) TRY_VOID(inputs.add_path(path));
+        if (options.use_spec_in_path_mode) {
+            Loaded loaded = load_spec(options.spec_file);
+            if (!loaded.problems.empty()) {
+                result.problems = std::move(loaded.problems);
+                return result;
+            }
+            use_spec(loaded.spec.base(), options.spec_file, options.environment, engine, policy_paths);
+        }
     }
 
     if (options.profile == "baseline") engine.profile = policy::PssLevel::Baseline;

@@ -14,6 +14,8 @@ namespace coconut::actions {
 struct CheckOptions {
     std::vector<std::string> paths;          // empty: the artifacts generated from `spec_file`
     std::string spec_file = "coconut.yaml";
+    std::string environment;                 // --env: also apply the spec's exceptions scoped to it
+    bool use_spec_in_path_mode = false;      // -f given with PATHs: apply the spec's exceptions/profile
     std::vector<std::string> policy_paths;   // --policy (Kyverno); the spec's policies.custom are added
     std::string profile;                     // "baseline" | "restricted"; empty: the spec's, else restricted
     std::vector<std::string> ignore;         // --ignore "RULE[,RULE] [-- reason]"

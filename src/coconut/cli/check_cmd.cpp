@@ -38,7 +38,12 @@ public:
         sub->add_option("paths", m_options.paths,
                         "Files or directories to check ('-' reads stdin); none: the artifacts generated from "
                         "the spec");
-        sub->add_option("-f,--file", m_options.spec_file, "Spec file (when no PATH is given)")->capture_default_str();
+        m_file_opt = sub->add_option("-f,--file", m_options.spec_file,
+                                     "Spec file: checked when no PATH is given; with PATHs, its policies "
+                                     "(profile, exceptions, custom) apply")
+                         ->capture_default_str();
+        sub->add_option("-e,--env", m_options.environment,
+                        "Environment being checked: the spec's exceptions scoped to it apply too");
         sub->add_option("--format", m_format, "Report format")
             ->check(CLI::IsMember({"text", "json", "sarif", "junit"}))
             ->capture_default_str();
@@ -59,6 +64,7 @@ public:
 
     int run() override {
         m_options.fail_on = *policy::parse_severity(m_fail_on);
+        m_options.use_spec_in_path_mode = m_file_opt->count() > 0;
         auto result = actions::run_check(m_options);
         if (!result) return finish(report(result.error()));
         if (!result->problems.empty()) {
@@ -101,6 +107,7 @@ public:
 
 private:
     actions::CheckOptions m_options;
+    CLI::Option* m_file_opt = nullptr;
     std::string m_format = "text";
     std::string m_output;
     std::string m_fail_on = "low";
