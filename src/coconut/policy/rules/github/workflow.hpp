@@ -1,0 +1,93 @@
+#pragma once
+// Shared helpers of the GitHub Actions workflow rules (ids GHA-…): the workflow's triggers, its
+// jobs and steps, `${{ … }}` expressions and the contexts they read, and the source position of
+// a piece of a scalar (so a finding in a multi-line `run:` block points at the right line).
+// Workflows are YAML 1.2 (GitHub's parser): `on:` is a key, `yes` is a string.
+#include <cstddef>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "coconut/policy/document.hpp"
+#include "coconut/policy/rule.hpp"
+#include "coconut/yaml/node.hpp"
+
+namespace coconut::policy::rules::github {
+
+struct Step {
+    const yaml::Node* node = nullptr;  // the step mapping, never null
+    std::size_t index = 0;             // 1-based position in the job
+    std::string name;                  // `name:`, empty when absent
+    const yaml::Node* uses = nullptr;
+    const yaml::Node* run = nullptr;
+    const yaml::Node* with = nullptr;
+    const yaml::Node* env = nullptr;
+
+    // `step "Build"` or `step 3`.
+    [[nodiscard]] std::string label() const;
+    // The action of `uses:` without its ref, lowercased ("actions/checkout",
+    // "github/codeql-action/init"); empty for `run:` steps, local (./) and docker:// actions.
+    [[nodiscard]] std::string action() const;
+};
+
+struct Job {
+    std::string id;
+    const yaml::Node* key = nullptr;   // the job id's key node
+    const yaml::Node* node = nullptr;  // the job mapping, never null
+    std::vector<Step> steps;
+
+    // `job "build"`.
+    [[nodiscard]] std::string label() const;
+};
+
+// The jobs of a workflow (mappings only), in source order.
+std::vector<Job> jobs(const Document& doc);
+
+// The events that trigger the workflow (`on: push`, `on: [push, pull_request]` or
+// `on: {push: …}`), with the node naming each.
+struct Trigger {
+    std::string event;
+    const yaml::Node* node = nullptr;
+};
+std::vector<Trigger> triggers(const Document& doc);
+bool has_trigger(const Document& doc, std::string_view event);
+
+// Events a person without write access to the repository can cause (a fork's pull request, an
+// issue, a comment…).
+bool is_public_trigger(std::string_view event);
+
+// ---- expressions ----
+struct Expression {
+    std::size_t offset = 0;  // of "${{" in the text
+    std::size_t length = 0;  // through the closing "}}"
+    std::string body;        // between the braces, trimmed
+};
+std::vector<Expression> expressions(std::string_view text);
+
+// The context paths an expression reads, lowercased, with indexes as `*`:
+// "github.event.commits[0].message" -> "github.event.commits.*.message". Function names and
+// string literals are skipped.
+std::vector<std::string> context_paths(std::string_view body);
+
+// An attacker-controllable context (issue/PR/comment/review titles and bodies, commit messages
+// and author names, branch names, page names…) or an object that contains one (for
+// `toJSON(github.event.pull_request)`). Returns false for the safe fields (numbers, SHAs, logins).
+bool is_untrusted_context(std::string_view path);
+
+// ---- positions ----
+// The source position of text[offset, offset+length) of a scalar node: found by looking for the
+// same characters in the node's source span, so it is exact for block scalars (`run: |`) and
+// plain scalars; the node's start when it cannot be told (escapes, folding).
+yaml::Mark mark_at(const Document& doc, const yaml::Node* scalar, std::size_t offset, std::size_t length);
+
+// ---- scalar access (YAML 1.2) ----
+const yaml::Node* get(const yaml::Node* map, std::string_view key);
+const yaml::Node* get_path(const yaml::Node* map, std::initializer_list<std::string_view> keys);
+std::string_view scalar_text(const yaml::Node* node);
+std::optional<bool> as_bool(const yaml::Node* node);
+
+ComplianceRef cref(std::string framework, std::string control);
+
+}  // namespace coconut::policy::rules::github
