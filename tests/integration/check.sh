@@ -205,5 +205,11 @@ expect_rc 1 "--policy (Kyverno, autogen to the Deployment)" "$COCONUT" check "$F
 printf 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: m}\nspec:\n  rules:\n    - name: r\n      match: {any: [{resources: {kinds: [Pod]}}]}\n      mutate: {patchStrategicMerge: {metadata: {labels: {a: b}}}}\n' >"$WORK/mutate.yaml"
 expect_rc 2 "unsupported Kyverno feature is an error" "$COCONUT" check "$FIX/k8s/bad.yaml" --policy "$WORK/mutate.yaml"
 grep -qi "mutate" "$WORK/err" && pass "the error names the unsupported feature (mutate)" || { fail "error does not name mutate"; show "$WORK/err"; }
+expect_rc 0 "coconut policy test tests/kyverno (Kyverno CLI test files)" "$COCONUT" policy test "$SRC/tests/kyverno"
+if grep -Eq '^([0-9]+) of \1 results agree \(([2-9][0-9]|1[5-9]) test files\)' "$WORK/out"; then
+  pass "every expected Kyverno result agrees ($(tail -1 "$WORK/out"))"
+else
+  fail "Kyverno test results"; show "$WORK/out" 10
+fi
 
 it_finish

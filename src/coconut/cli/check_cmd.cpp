@@ -65,6 +65,12 @@ public:
     int run() override {
         m_options.fail_on = *policy::parse_severity(m_fail_on);
         m_options.use_spec_in_path_mode = m_file_opt->count() > 0;
+        std::error_code ec;
+        if (m_options.paths.empty() && !fs::exists(m_options.spec_file, ec)) {
+            print_error("nothing to check: no PATH given and no spec at " + m_options.spec_file +
+                        " (pass files or directories, '-' for stdin, or -f SPEC to check what it generates)");
+            return finish(k_exit_usage);
+        }
         auto result = actions::run_check(m_options);
         if (!result) return finish(report(result.error()));
         if (!result->problems.empty()) {
@@ -81,9 +87,9 @@ public:
         if (m_format == "json") {
             auto j = policy::report::json(findings, summary);
             if (compliance) j["compliance"] = policy::report::compliance_json(*compliance);
-            out = j.dump(2) + "\n";
+            out = j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
         } else if (m_format == "sarif") {
-            out = policy::report::sarif(findings, {repo_prefix()}).dump(2) + "\n";
+            out = policy::report::sarif(findings, {repo_prefix()}).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
         } else if (m_format == "junit") {
             out = policy::report::junit(findings, summary);
         } else {

@@ -99,32 +99,6 @@ void Inputs::add_text(std::string path, std::string text, bool explicit_file) {
 
     SourceFile& file = m_storage->files.emplace_back(SourceFile{std::move(path), std::move(text)});
 
-    if (docker_name || (!yaml_name && dockerfile::looks_like_dockerfile(file.text))) {
-        auto parsed = dockerfile::parse(file.text);
-        for (const auto& e : parsed->errors)
-            m_parse_findings.push_back(engine_finding(k_parse_rule, Severity::High, file.path, e.mark, e.message));
-        Document doc;
-        doc.file = &file;
-        doc.input = InputType::Dockerfile;
-        doc.api_version = "coconut.dev/v1";
-        doc.kind = "Dockerfile";
-        doc.name = file.path;
-        doc.root = parsed->tree.root();
-        doc.dockerfile = parsed.get();
-        if (doc.root != nullptr) m_documents.push_back(std::move(doc));
-        m_storage->dockerfiles.push_back(std::move(parsed));
-        return;
-    }
-
-    yaml::Stream& stream = m_storage->streams.emplace_back(yaml::parse(file.text, file.path));
-    if (!stream.ok()) {
-        // A Helm template or other templated YAML met while walking a directory is not ours.
-        if (!explicit_file && file.text.find("{{") != std::string::npos) return;
-        for (const auto& e : stream.errors)
-            m_parse_findings.push_back(engine_finding(k_parse_rule, Severity::High, file.path,
-                                                      e.mark.line == 0 ? yaml::Mark{1, 1} : e.mark, e.message));
-    }
-
     // Wraps a non-Kubernetes document into {apiVersion, kind, metadata: {name}, spec: root}.
     auto wrap = [this](const std::string& kind, const std::string& name, const yaml::Node* root) {
         yaml::Document& arena = m_storage->synthetic.emplace_back();
@@ -150,6 +124,35 @@ void Inputs::add_text(std::string path, std::string text, bool explicit_file) {
         arena.set_root(object);
         return static_cast<const yaml::Node*>(object);
     };
+
+    if (docker_name || (!yaml_name && dockerfile::looks_like_dockerfile(file.text))) {
+        auto parsed = dockerfile::parse(file.text);
+        for (const auto& e : parsed->errors)
+            m_parse_findings.push_back(engine_finding(k_parse_rule, Severity::High, file.path, e.mark, e.message));
+        Document doc;
+        doc.file = &file;
+        doc.input = InputType::Dockerfile;
+        doc.api_version = "coconut.dev/v1";
+        doc.kind = "Dockerfile";
+        doc.name = file.path;
+        doc.root = parsed->tree.root();
+        doc.dockerfile = parsed.get();
+        if (doc.root != nullptr) {
+            doc.object = wrap(doc.kind, doc.name, doc.root);
+            m_documents.push_back(std::move(doc));
+        }
+        m_storage->dockerfiles.push_back(std::move(parsed));
+        return;
+    }
+
+    yaml::Stream& stream = m_storage->streams.emplace_back(yaml::parse(file.text, file.path));
+    if (!stream.ok()) {
+        // A Helm template or other templated YAML met while walking a directory is not ours.
+        if (!explicit_file && file.text.find("{{") != std::string::npos) return;
+        for (const auto& e : stream.errors)
+            m_parse_findings.push_back(engine_finding(k_parse_rule, Severity::High, file.path,
+                                                      e.mark.line == 0 ? yaml::Mark{1, 1} : e.mark, e.message));
+    }
 
     bool recognised = false;
     int index = 0;

@@ -1,0 +1,235 @@
+#include "coconut/policy/rules/kubernetes/pod.hpp"
+
+#include <algorithm>
+
+#include "coconut/policy/engine.hpp"
+#include "coconut/yaml/dialect.hpp"
+
+namespace coconut::policy::k8s {
+
+const std::vector<std::string> k_pod_kinds = {
+    "Pod",     "Deployment", "StatefulSet", "DaemonSet",  "ReplicaSet",
+    "ReplicationController", "Job", "CronJob", "PodTemplate",
+};
+
+const std::vector<std::string> k_long_running_kinds = {
+    "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
+};
+
+const char* to_string(ContainerKind kind) {
+    switch (kind) {
+        case ContainerKind::Container: return "container";
+        case ContainerKind::Init: return "init container";
+        case ContainerKind::Ephemeral: return "ephemeral container";
+    }
+    return "container";
+}
+
+const char* field_name(ContainerKind kind) {
+    switch (kind) {
+        case ContainerKind::Container: return "containers";
+        case ContainerKind::Init: return "initContainers";
+        case ContainerKind::Ephemeral: return "ephemeralContainers";
+    }
+    return "containers";
+}
+
+std::string ContainerRef::label() const {
+    std::string out = to_string(kind);
+    out += name.empty() ? std::string(" (unnamed)") : " \"" + name + "\"";
+    return out;
+}
+
+const yaml::Node* ContainerRef::security_context() const { return get(node, "securityContext"); }
+
+const yaml::Node* PodView::security_context() const { return get(spec, "securityContext"); }
+
+bool PodView::windows() const { return get_str(get(spec, "os"), "name") == "windows"; }
+
+bool PodView::user_namespace() const { return get_bool(spec, "hostUsers") == false; }
+
+const yaml::Node* PodView::labels() const { return get(metadata, "labels"); }
+
+bool is_patch(const Document& doc) { return doc.root != nullptr && doc.root->find("$patch") != nullptr; }
+
+namespace {
+
+bool in(const std::vector<std::string>& list, std::string_view s) {
+    return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+void collect(PodView& view, ContainerKind kind) {
+    const yaml::Node* list = get(view.spec, field_name(kind));
+    if (list == nullptr || !list->is_sequence()) return;
+    for (const yaml::Node* item : list->items) {
+        if (item == nullptr || !item->is_mapping()) continue;
+        view.containers.push_back(ContainerRef{item, kind, std::string(get_str(item, "name"))});
+    }
+}
+
+}  // namespace
+
+std::optional<PodView> pod_view(const Document& doc) {
+    if (doc.input != InputType::Kubernetes || doc.root == nullptr || is_patch(doc)) return std::nullopt;
+    const yaml::Node* root = doc.root;
+    const yaml::Node* parent = nullptr;   // holds `metadata` and `spec` of the pod
+    if (doc.kind == "Pod") {
+        parent = root;
+    } else if (doc.kind == "PodTemplate") {
+        parent = get(root, "template");
+    } else if (doc.kind == "CronJob") {
+        parent = get_path(root, {"spec", "jobTemplate", "spec", "template"});
+    } else if (in(k_pod_kinds, doc.kind)) {
+        parent = get_path(root, {"spec", "template"});
+    } else {
+        return std::nullopt;
+    }
+    const yaml::Node* spec = get(parent, "spec");
+    if (spec == nullptr || !spec->is_mapping()) return std::nullopt;
+    PodView view;
+    view.spec = spec;
+    view.parent = parent;
+    const yaml::Node* metadata = get(parent, "metadata");
+    view.metadata = metadata != nullptr && metadata->is_mapping() ? metadata : nullptr;
+    view.long_running = in(k_long_running_kinds, doc.kind);
+    view.job = doc.kind == "Job" || doc.kind == "CronJob";
+    collect(view, ContainerKind::Init);
+    collect(view, ContainerKind::Container);
+    collect(view, ContainerKind::Ephemeral);
+    return view;
+}
+
+const yaml::Node* get(const yaml::Node* map, std::string_view key) {
+    if (map == nullptr || !map->is_mapping()) return nullptr;
+    return map->find(key);
+}
+
+const yaml::Node* get_path(const yaml::Node* map, std::initializer_list<std::string_view> keys) {
+    const yaml::Node* cur = map;
+    for (std::string_view k : keys) {
+        cur = get(cur, k);
+        if (cur == nullptr) return nullptr;
+    }
+    return cur;
+}
+
+std::optional<bool> get_bool(const yaml::Node* map, std::string_view key) {
+    const yaml::Node* n = get(map, key);
+    if (n == nullptr || !n->is_scalar()) return std::nullopt;
+    return yaml::as_bool(*n, yaml::Dialect::Kubernetes);
+}
+
+std::optional<std::int64_t> get_int(const yaml::Node* map, std::string_view key) {
+    const yaml::Node* n = get(map, key);
+    if (n == nullptr || !n->is_scalar()) return std::nullopt;
+    return yaml::as_int(*n, yaml::Dialect::Kubernetes);
+}
+
+std::string_view scalar_text(const yaml::Node* node) {
+    if (node == nullptr || !node->is_scalar() || node->is_null()) return {};
+    return node->text;
+}
+
+std::string_view get_str(const yaml::Node* map, std::string_view key) { return scalar_text(get(map, key)); }
+
+bool is_set(const yaml::Node* node) { return node != nullptr && !node->is_null(); }
+
+namespace {
+
+std::optional<std::string_view> label_value(const yaml::Node* labels, std::string_view key) {
+    const yaml::Node* v = get(labels, key);
+    if (v == nullptr || !v->is_scalar()) return std::nullopt;
+    return std::string_view(v->text);
+}
+
+}  // namespace
+
+bool label_selector_matches(const yaml::Node* selector, const yaml::Node* labels) {
+    if (selector == nullptr || selector->is_null()) return false;
+    if (!selector->is_mapping()) return false;
+    if (const yaml::Node* ml = get(selector, "matchLabels"); ml != nullptr && ml->is_mapping()) {
+        for (const auto& p : ml->pairs) {
+            auto v = label_value(labels, p.key->text);
+            if (!v || *v != scalar_text(p.value)) return false;
+        }
+    }
+    if (const yaml::Node* exprs = get(selector, "matchExpressions"); exprs != nullptr && exprs->is_sequence()) {
+        for (const yaml::Node* e : exprs->items) {
+            const std::string_view key = get_str(e, "key");
+            const std::string_view op = get_str(e, "operator");
+            auto v = label_value(labels, key);
+            std::vector<std::string_view> values;
+            if (const yaml::Node* vs = get(e, "values"); vs != nullptr && vs->is_sequence())
+                for (const yaml::Node* x : vs->items) values.push_back(scalar_text(x));
+            const bool listed = v && std::find(values.begin(), values.end(), *v) != values.end();
+            if (op == "In") {
+                if (!listed) return false;
+            } else if (op == "NotIn") {
+                if (listed) return false;
+            } else if (op == "Exists") {
+                if (!v) return false;
+            } else if (op == "DoesNotExist") {
+                if (v) return false;
+            } else {
+                return false;   // an unknown operator selects nothing (the API server rejects it)
+            }
+        }
+    }
+    return true;
+}
+
+bool map_selector_matches(const yaml::Node* selector, const yaml::Node* labels) {
+    if (selector == nullptr || !selector->is_mapping() || selector->pairs.empty()) return false;
+    for (const auto& p : selector->pairs) {
+        auto v = label_value(labels, p.key->text);
+        if (!v || *v != scalar_text(p.value)) return false;
+    }
+    return true;
+}
+
+bool same_namespace(const Document& a, const Document& b) {
+    return a.ns.empty() || b.ns.empty() || a.ns == b.ns;
+}
+
+std::optional<std::int64_t> effective_replicas(const Document& doc, const CheckContext& ctx) {
+    static const std::vector<std::string> k_scalable = {"Deployment", "StatefulSet", "ReplicaSet",
+                                                        "ReplicationController"};
+    if (!in(k_scalable, doc.kind) || is_patch(doc)) return std::nullopt;
+    for (const Document* hpa : ctx.of_kind("HorizontalPodAutoscaler")) {
+        if (is_patch(*hpa) || !same_namespace(doc, *hpa)) continue;
+        const yaml::Node* ref = get_path(hpa->root, {"spec", "scaleTargetRef"});
+        if (get_str(ref, "kind") == doc.kind && get_str(ref, "name") == doc.name)
+            return get_int(hpa->root->find("spec"), "minReplicas").value_or(1);
+    }
+    return get_int(get(doc.root, "spec"), "replicas").value_or(1);
+}
+
+ComplianceRef cref(std::string framework, std::string control) {
+    return ComplianceRef{std::move(framework), std::move(control)};
+}
+
+std::vector<ComplianceRef> isolation_compliance(std::initializer_list<const char*> cis,
+                                                std::initializer_list<const char*> nsa) {
+    std::vector<ComplianceRef> out;
+    for (const char* c : cis) out.push_back(cref("cis-k8s", c));
+    for (const char* n : nsa) out.push_back(cref("nsa", n));
+    out.push_back(cref("soc2", "CC6.1"));
+    out.push_back(cref("soc2", "CC6.8"));
+    out.push_back(cref("hipaa", "164.312(a)(1)"));
+    out.push_back(cref("gdpr", "Art. 32(1)(b)"));
+    return out;
+}
+
+const yaml::Node* deepest(const yaml::Node* map, std::initializer_list<std::string_view> keys) {
+    const yaml::Node* cur = map;
+    const yaml::Node* at = map;
+    for (std::string_view k : keys) {
+        const yaml::Node* next = get(cur, k);
+        if (next == nullptr || next->is_null()) return at;
+        at = cur->find_key(k);
+        cur = next;
+    }
+    return at;
+}
+
+}  // namespace coconut::policy::k8s

@@ -1,0 +1,108 @@
+#pragma once
+// Shared helpers of the Kubernetes rules: find the pod spec and pod metadata of every kind that
+// carries one (Pod, the workload controllers, CronJob's job template, PodTemplate), iterate its
+// containers with their kind, read scalars in the Kubernetes YAML dialect, match label selectors.
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "coconut/policy/document.hpp"
+#include "coconut/policy/rule.hpp"
+#include "coconut/yaml/node.hpp"
+
+namespace coconut::policy::k8s {
+
+// Kinds whose documents carry a pod spec, for RuleInfo::kinds.
+extern const std::vector<std::string> k_pod_kinds;
+// The controllers that keep pods running (everything in k_pod_kinds except Pod, Job, CronJob
+// and PodTemplate).
+extern const std::vector<std::string> k_long_running_kinds;
+
+enum class ContainerKind : std::uint8_t { Container, Init, Ephemeral };
+const char* to_string(ContainerKind kind);     // "container", "init container", "ephemeral container"
+const char* field_name(ContainerKind kind);    // "containers", "initContainers", "ephemeralContainers"
+
+struct ContainerRef {
+    const yaml::Node* node = nullptr;   // the container mapping, never null
+    ContainerKind kind = ContainerKind::Container;
+    std::string name;                   // empty when the container has no name
+    // `container "web"`, `init container "migrate"` — for messages.
+    [[nodiscard]] std::string label() const;
+    // securityContext mapping or nullptr.
+    [[nodiscard]] const yaml::Node* security_context() const;
+};
+
+struct PodView {
+    const yaml::Node* spec = nullptr;       // the pod spec mapping, never null in a PodView
+    const yaml::Node* metadata = nullptr;   // pod (template) metadata; may be null
+    const yaml::Node* parent = nullptr;     // where the pod spec hangs: the template, or the Pod root
+    std::vector<ContainerRef> containers;   // initContainers, containers, ephemeralContainers
+    bool long_running = false;              // a controller that keeps its pods running
+    bool job = false;                       // Job or CronJob: pods that run to completion
+
+    // spec.securityContext mapping or nullptr.
+    [[nodiscard]] const yaml::Node* security_context() const;
+    // spec.os.name is "windows".
+    [[nodiscard]] bool windows() const;
+    // spec.hostUsers is false: the pod runs in a user namespace.
+    [[nodiscard]] bool user_namespace() const;
+    // Pod template labels (metadata.labels mapping) or nullptr.
+    [[nodiscard]] const yaml::Node* labels() const;
+};
+
+// Documents that are kustomize strategic-merge patches (`$patch:` at the top) are fragments, not
+// objects: rules skip them.
+bool is_patch(const Document& doc);
+
+// The pod of a document of one of k_pod_kinds; nullopt when the document is a patch, another
+// kind, or has no pod spec mapping (a fragment).
+std::optional<PodView> pod_view(const Document& doc);
+
+// ---- scalar access in the Kubernetes dialect ----
+// map[key] (nullptr when `map` is null, not a mapping, or the key is absent).
+const yaml::Node* get(const yaml::Node* map, std::string_view key);
+// Nested lookup: get(get(get(map, a), b), c).
+const yaml::Node* get_path(const yaml::Node* map, std::initializer_list<std::string_view> keys);
+// A boolean value; nullopt when absent, null or not a boolean in the Kubernetes dialect.
+std::optional<bool> get_bool(const yaml::Node* map, std::string_view key);
+std::optional<std::int64_t> get_int(const yaml::Node* map, std::string_view key);
+// Scalar text ("" when absent, null or not a scalar).
+std::string_view get_str(const yaml::Node* map, std::string_view key);
+std::string_view scalar_text(const yaml::Node* node);
+// A present, non-null value.
+bool is_set(const yaml::Node* node);
+// Where a finding about a missing field is reported: the KEY node of the deepest field that
+// exists along `keys` below `map` (so `securityContext:` rather than its first child), or `map`
+// itself when the first key is absent.
+const yaml::Node* deepest(const yaml::Node* map, std::initializer_list<std::string_view> keys);
+
+// ---- label selectors ----
+// A metav1.LabelSelector (matchLabels + matchExpressions with In/NotIn/Exists/DoesNotExist)
+// against a labels mapping. A null selector matches nothing; an empty one matches everything.
+bool label_selector_matches(const yaml::Node* selector, const yaml::Node* labels);
+// A plain map selector (Service spec.selector) against a labels mapping; an empty or null
+// selector matches nothing (a Service without a selector selects no pods).
+bool map_selector_matches(const yaml::Node* selector, const yaml::Node* labels);
+
+// Both documents are in the same namespace; an unset namespace matches any (kustomize and
+// `kubectl -n` usually set it at apply time).
+bool same_namespace(const Document& a, const Document& b);
+
+// Effective replica count of a workload: spec.replicas (default 1) for Deployment, StatefulSet,
+// ReplicaSet, ReplicationController; when an HPA in the input targets it, the HPA's minReplicas
+// (default 1). nullopt for other kinds (DaemonSet, Pod, Job...).
+std::optional<std::int64_t> effective_replicas(const Document& doc, const CheckContext& ctx);
+
+// A Compliance helper for the rules' RuleInfo.
+ComplianceRef cref(std::string framework, std::string control);
+// The mapping shared by the pod isolation controls (Pod Security Standards): the given CIS
+// Kubernetes Benchmark sections, the NSA/CISA guide's pod security section(s), SOC 2 CC6.1
+// (logical access) and CC6.8 (unauthorised software), HIPAA access control, GDPR Art. 32(1)(b).
+std::vector<ComplianceRef> isolation_compliance(std::initializer_list<const char*> cis,
+                                                std::initializer_list<const char*> nsa = {
+                                                    "Pod security: pod security enforcement"});
+
+}  // namespace coconut::policy::k8s

@@ -1,0 +1,280 @@
+// Pod Security Standards, Restricted profile: every control beyond Baseline, with exactly the
+// allowed values of the standard (https://kubernetes.io/docs/concepts/security/pod-security-standards/,
+// as the upstream pod-security-admission library implements version "latest"), including the
+// pod-level vs container-level inheritance of runAsNonRoot and seccompProfile, the exemption of
+// Windows pods (spec.os.name: windows) from privilege escalation, seccomp and capabilities, and the
+// relaxation of runAsNonRoot/runAsUser for pods in a user namespace (spec.hostUsers: false).
+//
+// Where a Restricted control tightens a Baseline one, the Baseline rule reports the values Baseline
+// forbids and the Restricted rule only the rest, so one problem gives one finding:
+//   hostPath volumes -> K8S-HOSTPATH-VOLUME; seccomp Unconfined -> K8S-SECCOMP-UNCONFINED;
+//   capabilities outside the Baseline set -> K8S-CAPABILITIES-BASELINE.
+#include <algorithm>
+#include <array>
+#include <string>
+#include <string_view>
+
+#include "coconut/policy/engine.hpp"
+#include "coconut/policy/rule.hpp"
+#include "coconut/policy/rules/kubernetes/pod.hpp"
+
+namespace coconut::policy::k8s {
+namespace {
+
+std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+RuleInfo restricted(std::string id, std::string title, Severity severity) {
+    RuleInfo r;
+    r.id = std::move(id);
+    r.title = std::move(title);
+    r.severity = severity;
+    r.input = InputType::Kubernetes;
+    r.kinds = k_pod_kinds;
+    r.pss = PssLevel::Restricted;
+    return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+constexpr std::array<std::string_view, 9> k_allowed_volume_types = {
+    "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image", "persistentVolumeClaim", "projected",
+    "secret",
+};
+
+class K8sVolumeTypesRule final : public BasicRule {
+public:
+    K8sVolumeTypesRule() : BasicRule(make()) {}
+    static RuleInfo make() {
+        RuleInfo r = restricted("K8S-VOLUME-TYPES", "Only core volume types may be used", Severity::Medium);
+        r.description =
+            "Inline network and cloud volume sources (nfs, iscsi, rbd, cephfs, gitRepo, flexVolume, "
+            "awsElasticBlockStore, gcePersistentDisk, azureDisk, ...) bypass the PersistentVolume access "
+            "controls. The Pod Security Standards (Restricted) allow every `spec.volumes[*]` to use only "
+            "configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or "
+            "secret. (hostPath volumes are reported by the Baseline rule K8S-HOSTPATH-VOLUME.)";
+        r.remediation = "Define the storage as a PersistentVolume and mount it through a PersistentVolumeClaim.";
+        r.compliance = isolation_compliance({}, {"Pod security: pod security enforcement"});
+        return r;
+    }
+    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
+        auto pod = pod_view(doc);
+        if (!pod) return;
+        const yaml::Node* volumes = get(pod->spec, "volumes");
+        if (volumes == nullptr || !volumes->is_sequence()) return;
+        for (const yaml::Node* v : volumes->items) {
+            if (v == nullptr || !v->is_mapping()) continue;
+            // The volume source is the one non-null field besides `name` (none: the API server
+            // defaults to emptyDir).
+            for (const auto& p : v->pairs) {
+                const std::string& type = p.key->text;
+                if (type == "name" || p.value->is_null()) continue;
+                if (type == "hostPath") break;   // Baseline's K8S-HOSTPATH-VOLUME
+                if (std::find(k_allowed_volume_types.begin(), k_allowed_volume_types.end(), type) ==
+                    k_allowed_volume_types.end())
+                    out.report(doc, p.key,
+                               "volume " + dq(get_str(v, "name")) + " uses the " + type +
+                                   " volume type, not allowed by the Restricted profile");
+                break;
+            }
+        }
+    }
+};
+COCONUT_REGISTER_RULE(K8sVolumeTypesRule);
+
+// ---------------------------------------------------------------------------------------------
+class K8sAllowPrivilegeEscalationRule final : public BasicRule {
+public:
+    K8sAllowPrivilegeEscalationRule() : BasicRule(make()) {}
+    static RuleInfo make() {
+        RuleInfo r = restricted("K8S-ALLOW-PRIVILEGE-ESCALATION",
+                                "Containers must set allowPrivilegeEscalation: false", Severity::High);
+        r.description =
+            "Unless `allowPrivilegeEscalation` is `false`, a process can gain more privileges than its parent "
+            "(set-user-ID binaries, file capabilities). The Pod Security Standards (Restricted) require "
+            "`securityContext.allowPrivilegeEscalation: false` in every container, init container and "
+            "ephemeral container; undefined is not allowed. Windows pods (`spec.os.name: windows`) are exempt.";
+        r.remediation = "Set `securityContext.allowPrivilegeEscalation: false` in every container.";
+        r.aliases = {"kube-linter:privilege-escalation-container", "checkov:CKV_K8S_20",
+                     "polaris:privilegeEscalationAllowed"};
+        r.compliance = isolation_compliance({"5.2.6"});
+        return r;
+    }
+    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
+        auto pod = pod_view(doc);
+        if (!pod || pod->windows()) return;
+        for (const auto& c : pod->containers) {
+            const yaml::Node* sc = c.security_context();
+            const auto v = get_bool(sc, "allowPrivilegeEscalation");
+            if (v == false) continue;
+            if (is_set(get(sc, "allowPrivilegeEscalation")))
+                out.report(doc, get(sc, "allowPrivilegeEscalation"),
+                           c.label() + " sets securityContext.allowPrivilegeEscalation: " +
+                               std::string(get_str(sc, "allowPrivilegeEscalation")));
+            else
+                out.report(doc, deepest(c.node, {"securityContext"}),
+                           c.label() + " does not set securityContext.allowPrivilegeEscalation: false");
+        }
+    }
+};
+COCONUT_REGISTER_RULE(K8sAllowPrivilegeEscalationRule);
+
+// ---------------------------------------------------------------------------------------------
+class K8sRunAsNonRootRule final : public BasicRule {
+public:
+    K8sRunAsNonRootRule() : BasicRule(make()) {}
+    static RuleInfo make() {
+        RuleInfo r = restricted("K8S-RUN-AS-NON-ROOT", "Containers must run as non-root (runAsNonRoot: true)",
+                                Severity::Medium);
+        r.description =
+            "The kubelet refuses to start a container as UID 0 only when `runAsNonRoot` is `true`. The Pod "
+            "Security Standards (Restricted) require `spec.securityContext.runAsNonRoot: true`, or "
+            "`runAsNonRoot: true` in every container, init container and ephemeral container: a container "
+            "may leave it undefined only when the pod level sets it to `true`, and `false` is never allowed "
+            "at either level (a container's `true` does not excuse a pod-level `false`). Pods in a user "
+            "namespace (`spec.hostUsers: false`) are exempt.";
+        r.remediation = "Set `runAsNonRoot: true` in the pod's `securityContext` (and a non-zero `runAsUser`, "
+                        "or a numeric USER in the image).";
+        r.aliases = {"kube-linter:run-as-non-root", "checkov:CKV_K8S_23", "polaris:runAsRootAllowed"};
+        r.compliance = isolation_compliance({"5.2.7"}, {"Pod security: non-root containers"});
+        return r;
+    }
+    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
+        auto pod = pod_view(doc);
+        if (!pod || pod->user_namespace()) return;
+        const yaml::Node* psc = pod->security_context();
+        const auto pod_value = get_bool(psc, "runAsNonRoot");
+        if (pod_value == false)
+            out.report(doc, get(psc, "runAsNonRoot"), "the pod sets securityContext.runAsNonRoot: false");
+        for (const auto& c : pod->containers) {
+            const yaml::Node* sc = c.security_context();
+            const auto v = get_bool(sc, "runAsNonRoot");
+            if (v == true) continue;
+            if (v == false) {
+                out.report(doc, get(sc, "runAsNonRoot"), c.label() + " sets securityContext.runAsNonRoot: false");
+            } else if (pod_value != true) {
+                out.report(doc, deepest(c.node, {"securityContext"}),
+                           c.label() + " does not set securityContext.runAsNonRoot: true and neither does the pod");
+            }
+        }
+    }
+};
+COCONUT_REGISTER_RULE(K8sRunAsNonRootRule);
+
+// ---------------------------------------------------------------------------------------------
+class K8sRunAsUserRootRule final : public BasicRule {
+public:
+    K8sRunAsUserRootRule() : BasicRule(make()) {}
+    static RuleInfo make() {
+        RuleInfo r = restricted("K8S-RUN-AS-USER-ROOT", "Containers must not run as UID 0 (runAsUser: 0)",
+                                Severity::High);
+        r.description =
+            "`runAsUser: 0` runs the container's processes as root. The Pod Security Standards (Restricted) "
+            "allow `runAsUser` (pod, containers, init and ephemeral containers) only undefined or non-zero; "
+            "a pod-level `0` is forbidden even when every container overrides it. Pods in a user namespace "
+            "(`spec.hostUsers: false`) are exempt.";
+        r.remediation = "Set a non-zero `runAsUser` (for example 10001) or remove it and use a numeric non-root "
+                        "USER in the image.";
+        r.compliance = isolation_compliance({"5.2.7"}, {"Pod security: non-root containers"});
+        return r;
+    }
+    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
+        auto pod = pod_view(doc);
+        if (!pod || pod->user_namespace()) return;
+        if (get_int(pod->security_context(), "runAsUser") == 0)
+            out.report(doc, get(pod->security_context(), "runAsUser"), "the pod sets securityContext.runAsUser: 0");
+        for (const auto& c : pod->containers)
+            if (get_int(c.security_context(), "runAsUser") == 0)
+                out.report(doc, get(c.security_context(), "runAsUser"), c.label() + " sets securityContext.runAsUser: 0");
+    }
+};
+COCONUT_REGISTER_RULE(K8sRunAsUserRootRule);
+
+// ---------------------------------------------------------------------------------------------
+class K8sSeccompRequiredRule final : public BasicRule {
+public:
+    K8sSeccompRequiredRule() : BasicRule(make()) {}
+    static RuleInfo make() {
+        RuleInfo r = restricted("K8S-SECCOMP-REQUIRED", "A seccomp profile must be set (RuntimeDefault or Localhost)",
+                                Severity::Medium);
+        r.description =
+            "The Pod Security Standards (Restricted) require `seccompProfile.type` to be `RuntimeDefault` or "
+            "`Localhost`: either at pod level (`spec.securityContext.seccompProfile`), or in every container, "
+            "init container and ephemeral container. A container may leave it undefined only when the pod "
+            "level sets it. Windows pods are exempt. This rule reports containers left without any profile; "
+            "an explicit `Unconfined` is reported by K8S-SECCOMP-UNCONFINED.";
+        r.remediation = "Set `securityContext.seccompProfile.type: RuntimeDefault` at pod level.";
+        r.aliases = {"checkov:CKV_K8S_31", "kube-score:container-seccomp-profile"};
+        r.compliance = isolation_compliance({"5.7.2"}, {"Pod security: hardening container environments"});
+        return r;
+    }
+    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
+        auto pod = pod_view(doc);
+        if (!pod || pod->windows()) return;
+        if (is_set(get(pod->security_context(), "seccompProfile"))) return;
+        for (const auto& c : pod->containers) {
+            if (is_set(get(c.security_context(), "seccompProfile"))) continue;
+            out.report(doc, deepest(c.node, {"securityContext"}),
+                       c.label() + " has no seccompProfile and the pod sets none: set "
+                                   "securityContext.seccompProfile.type to RuntimeDefault or Localhost");
+        }
+    }
+};
+COCONUT_REGISTER_RULE(K8sSeccompRequiredRule);
+
+// ---------------------------------------------------------------------------------------------
+// The Baseline default set (K8S-CAPABILITIES-BASELINE reports everything else).
+constexpr std::array<std::string_view, 13> k_baseline_capabilities = {
+    "AUDIT_WRITE", "CHOWN",   "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",       "MKNOD",
+    "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+};
+
+class K8sCapabilitiesRestrictedRule final : public BasicRule {
+public:
+    K8sCapabilitiesRestrictedRule() : BasicRule(make()) {}
+    static RuleInfo make() {
+        RuleInfo r = restricted("K8S-CAPABILITIES-RESTRICTED",
+                                "Containers must drop ALL capabilities and add back only NET_BIND_SERVICE",
+                                Severity::Medium);
+        r.description =
+            "The Pod Security Standards (Restricted) require every container, init container and ephemeral "
+            "container to list `ALL` in `securityContext.capabilities.drop`, and allow "
+            "`capabilities.add` to be undefined, empty or `NET_BIND_SERVICE` only. Windows pods are exempt. "
+            "Added capabilities outside the Baseline default set are reported by K8S-CAPABILITIES-BASELINE; "
+            "this rule reports the missing `drop: [ALL]` and the Baseline-allowed capabilities other than "
+            "NET_BIND_SERVICE.";
+        r.remediation = "Set `capabilities: {drop: [ALL]}` in every container; add back `NET_BIND_SERVICE` only "
+                        "if the process binds a port below 1024.";
+        r.aliases = {"checkov:CKV_K8S_37"};
+        r.compliance = isolation_compliance({"5.2.8", "5.2.10"}, {"Pod security: hardening container environments"});
+        return r;
+    }
+    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
+        auto pod = pod_view(doc);
+        if (!pod || pod->windows()) return;
+        for (const auto& c : pod->containers) {
+            const yaml::Node* caps = get(c.security_context(), "capabilities");
+            const yaml::Node* drop = get(caps, "drop");
+            bool dropped_all = false;
+            if (drop != nullptr && drop->is_sequence())
+                for (const yaml::Node* d : drop->items) dropped_all = dropped_all || scalar_text(d) == "ALL";
+            if (!dropped_all)
+                out.report(doc, deepest(c.node, {"securityContext", "capabilities", "drop"}),
+                           c.label() + " does not drop ALL capabilities (securityContext.capabilities.drop)");
+            const yaml::Node* add = get(caps, "add");
+            if (add == nullptr || !add->is_sequence()) continue;
+            for (const yaml::Node* a : add->items) {
+                const std::string_view name = scalar_text(a);
+                if (name == "NET_BIND_SERVICE") continue;
+                if (std::find(k_baseline_capabilities.begin(), k_baseline_capabilities.end(), name) ==
+                    k_baseline_capabilities.end())
+                    continue;   // K8S-CAPABILITIES-BASELINE
+                out.report(doc, a,
+                           c.label() + " adds capability " + dq(name) +
+                               "; the Restricted profile allows only NET_BIND_SERVICE");
+            }
+        }
+    }
+};
+COCONUT_REGISTER_RULE(K8sCapabilitiesRestrictedRule);
+
+}  // namespace
+}  // namespace coconut::policy::k8s

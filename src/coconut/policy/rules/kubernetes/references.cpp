@@ -1,0 +1,296 @@
+// Kubernetes cross-document rules: objects that select or name other objects of the same input
+// (`coconut check` run). A reference is only judged when the input contains objects of the
+// referenced kind at all: a file of Services checked without its Deployments says nothing about
+// them, and must not be flagged.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "coconut/policy/engine.hpp"
+#include "coconut/policy/rule.hpp"
+#include "coconut/policy/rules/kubernetes/pod.hpp"
+#include "coconut/yaml/dialect.hpp"
+
+namespace coconut::policy::k8s {
+namespace {
+
+std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+RuleInfo practice(std::string id, std::string title, Severity severity, std::vector<std::string> kinds) {
+    RuleInfo r;
+    r.id = std::move(id);
+    r.title = std::move(title);
+    r.severity = severity;
+    r.input = InputType::Kubernetes;
+    r.kinds = std::move(kinds);
+    return r;
+}
+
+struct Workload {
+    const Document* doc;
+    PodView pod;
+};
+
+// Every document of the input that runs pods (PodTemplates are not workloads).
+std::vector<Workload> workloads(const CheckContext& ctx) {
+    std::vector<Workload> out;
+    for (const Document& d : ctx.documents) {
+        if (d.input != InputType::Kubernetes || d.kind == "PodTemplate") continue;
+        if (auto pod = pod_view(d)) out.push_back(Workload{&d, std::move(*pod)});
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+class K8sNetworkPolicyRule final : public BasicRule {
+public:
+    K8sNetworkPolicyRule() : BasicRule(make()) {}
+    static RuleInfo make() {
+        std::vector<std::string> kinds;
+        for (const auto& k : k_pod_kinds)
+            if (k != "PodTemplate") kinds.push_back(k);
+        RuleInfo r = practice("K8S-NETWORK-POLICY", "Pods should be selected by a NetworkPolicy", Severity::Medium,
+                              std::move(kinds));
+        r.description = "Pods that no NetworkPolicy selects accept traffic from, and send it to, anything in the "
+                        "cluster. Reported for every workload whose pod template labels no NetworkPolicy of "
+                        "the same namespace selects (`spec.podSelector`: matchLabels and matchExpressions; an "
+                        "empty selector selects every pod, so a namespace-wide default-deny policy covers all). "
+                        "Only judged when the input contains at least one NetworkPolicy: inputs without any are "
+                        "assumed to get their policies from elsewhere (a platform repository), and flagging "
+                        "every workload there would be noise.";
+        r.remediation = "Add a NetworkPolicy selecting the pods (or a default-deny policy with an empty "
+                        "podSelector in the namespace) and allow only the traffic the service needs.";
+        r.aliases = {"kube-linter:non-isolated-pod", "kube-score:pod-networkpolicy", "polaris:missingNetworkPolicy"};
+        r.compliance = {cref("cis-k8s", "5.3.2"), cref("nsa", "Network separation: network policies"),
+                        cref("soc2", "CC6.6"), cref("hipaa", "164.312(e)(1)"), cref("gdpr", "Art. 32(1)(b)")};
+        return r;
+    }
+    void check(const Document& doc, const CheckContext& ctx, Reporter& out) const override {
+        auto pod = pod_view(doc);
+        if (!pod) return;
+        const auto& policies = ctx.of_kind("NetworkPolicy");
+        bool any = false;
+        for (const Document* np : policies) {
+            if (is_patch(*np)) continue;
+            any = true;
+            if (!same_namespace(doc, *np)) continue;
+            const yaml::Node* selector = get_path(np->root, {"spec", "podSelector"});
+            // podSelector is required; absent or {} both select every pod of the namespace.
+            if (selector == nullptr || selector->is_null() || label_selector_matches(selector, pod->labels())) return;
+        }
+        if (!any) return;
+        out.report(doc, deepest(pod->parent, {"metadata"}),
+                   "no NetworkPolicy of the input selects the pods of " + doc.kind + " " + dq(doc.name));
+    }
+};
+COCONUT_REGISTER_RULE(K8sNetworkPolicyRule);
+
+// ---------------------------------------------------------------------------------------------
+// Workloads whose pod template labels a Service's selector matches.
+std::vector<Workload> selected_by(const Document& service, const std::vector<Workload>& all) {
+    std::vector<Workload> out;
+    const yaml::Node* selector = get_path(service.root, {"spec", "selector"});
+    for (const auto& w : all)
+        if (same_namespace(service, *w.doc) && map_selector_matches(selector, w.pod.labels())) out.push_back(w);
+    return out;
+}
+
+bool selects_pods(const Document& service) {
+    const yaml::Node* spec = get(service.root, "spec");
+    if (get_str(spec, "type") == "ExternalName") return false;
+    const yaml::Node* selector = get(spec, "selector");
+    return selector != nullptr && selector->is_mapping() && !selector->pairs.empty();
+}
+
+class K8sServiceNoPodsRule final : public BasicRule {
+public:
+    K8sServiceNoPodsRule() : BasicRule(make()) {}
+    static RuleInfo make() {
+        RuleInfo r = practice("K8S-SERVICE-NO-PODS", "Service selectors should match a pod template of the input",
+                              Severity::Medium, {"Service"});
+        r.description = "A Service whose selector matches no pod has no endpoints: every connection fails. "
+                        "Usually a label was renamed on one side only. Reported for Services with a selector "
+                        "(not ExternalName) when the input contains workloads but none in the namespace "
+                        "carries all the selector's labels on its pod template.";
+        r.remediation = "Make `spec.selector` a subset of the pod template labels of the intended workload.";
+        r.aliases = {"kube-linter:dangling-service", "kube-score:service-targets-pod"};
+        r.no_compliance_reason = "correctness of references between objects; no control requires it";
+        return r;
+    }
+    void check(const Document& doc, const CheckContext& ctx, Reporter& out) const override {
+        if (is_patch(doc) || !selects_pods(doc)) return;
+        const auto all = workloads(ctx);
+        if (all.empty() || !selected_by(doc, all).empty()) return;
+        out.report(doc, deepest(get(doc.root, "spec"), {"selector"}),
+                   "the selector of Service " + dq(doc.name) + " matches no pod template in the input");
+    }
+};
+COCONUT_REGISTER_RULE(K8sServiceNoPodsRule);
+
+// ---------------------------------------------------------------------------------------------
+class K8sServiceTargetPortRule final : public BasicRule {
+public:
+    K8sServiceTargetPortRule() : BasicRule(make()) {}
+    static RuleInfo make() {
+        RuleInfo r = practice("K8S-SERVICE-TARGET-PORT",
+                              "A named targetPort must be a named container port of the selected pods",
+                              Severity::Medium, {"Service"});
+        r.description = "A Service port with a named `targetPort` forwards to the container port of that name; "
+                        "when the selected containers declare no port with the name (ports without `name:`, or "
+                        "a typo) the Service has no endpoints for that port. Reported when the Service selects "
+                        "at least one pod template of the input and none of them names a container port so.";
+        r.remediation = "Name the container port (`ports: [{name: http, containerPort: 8080}]`) or use the number "
+                        "as `targetPort`.";
+        r.no_compliance_reason = "correctness of references between objects; no control requires it";
+        return r;
+    }
+    void check(const Document& doc, const CheckContext& ctx, Reporter& out) const override {
+        if (is_patch(doc) || !selects_pods(doc)) return;
+        const yaml::Node* ports = get_path(doc.root, {"spec", "ports"});
+        if (ports == nullptr || !ports->is_sequence()) return;
+        const auto selected = selected_by(doc, workloads(ctx));
+        if (selected.empty()) return;
+        for (const yaml::Node* p : ports->items) {
+            const yaml::Node* target = get(p, "targetPort");
+            if (target == nullptr || !target->is_scalar() || target->is_null()) continue;
+            if (get_int(p, "targetPort").has_value()) continue;   // a number, not a name
+            const std::string_view name = target->text;
+            bool found = false;
+            for (const auto& w : selected) {
+                for (const auto& c : w.pod.containers) {
+                    const yaml::Node* cports = get(c.node, "ports");
+                    if (cports == nullptr || !cports->is_sequence()) continue;
+                    for (const yaml::Node* cp : cports->items) found = found || get_str(cp, "name") == name;
+                }
+            }
+            if (!found)
+                out.report(doc, target,
+                           "targetPort " + dq(name) + " of Service " + dq(doc.name) +
+                               " names no container port of the selected pods");
+        }
+    }
+};
+COCONUT_REGISTER_RULE(K8sServiceTargetPortRule);
+
+// ---------------------------------------------------------------------------------------------
+class K8sHpaTargetRule final : public BasicRule {
+public:
+    K8sHpaTargetRule() : BasicRule(make()) {}
+    static RuleInfo make() {
+        RuleInfo r = practice("K8S-HPA-TARGET-MISSING", "HorizontalPodAutoscalers should target an object of the input",
+                              Severity::Medium, {"HorizontalPodAutoscaler"});
+        r.description = "An HPA whose `scaleTargetRef` names no existing object scales nothing; usually the "
+                        "workload was renamed. Reported when the input contains objects of the referenced kind "
+                        "but none with that name in the namespace (when the kind is absent altogether the "
+                        "target is assumed to live elsewhere).";
+        r.remediation = "Fix `spec.scaleTargetRef` (kind, name, apiVersion) to name the workload, or delete the HPA.";
+        r.aliases = {"kube-linter:dangling-horizontalpodautoscaler", "kube-score:horizontalpodautoscaler-has-target"};
+        r.no_compliance_reason = "correctness of references between objects; no control requires it";
+        return r;
+    }
+    void check(const Document& doc, const CheckContext& ctx, Reporter& out) const override {
+        if (is_patch(doc)) return;
+        const yaml::Node* ref = get_path(doc.root, {"spec", "scaleTargetRef"});
+        const std::string_view kind = get_str(ref, "kind");
+        const std::string_view name = get_str(ref, "name");
+        if (kind.empty() || name.empty()) return;
+        bool kind_present = false;
+        for (const Document* d : ctx.of_kind(kind)) {
+            if (is_patch(*d)) continue;
+            kind_present = true;
+            if (d->name == name && same_namespace(doc, *d)) return;
+        }
+        if (!kind_present) return;
+        out.report(doc, get(ref, "name"),
+                   "HorizontalPodAutoscaler " + dq(doc.name) + " targets " + std::string(kind) + " " +
+                       dq(name) + ", which is not in the input");
+    }
+};
+COCONUT_REGISTER_RULE(K8sHpaTargetRule);
+
+// ---------------------------------------------------------------------------------------------
+class K8sIngressServiceRule final : public BasicRule {
+public:
+    K8sIngressServiceRule() : BasicRule(make()) {}
+    static RuleInfo make() {
+        RuleInfo r = practice("K8S-INGRESS-NO-SERVICE", "Ingress backends should name a Service and port of the input",
+                              Severity::Medium, {"Ingress"});
+        r.description = "An Ingress backend naming a Service that does not exist, or a port the Service does not "
+                        "expose, answers 503. Checks `defaultBackend` and every `rules[*].http.paths[*].backend` "
+                        "(`service.name` with `port.number`/`port.name`, and the v1beta1 "
+                        "`serviceName`/`servicePort`). Reported when the input contains Services but none of that "
+                        "name in the namespace, or when the named Service exposes no such port.";
+        r.remediation = "Point the backend at an existing Service and one of its `spec.ports` (by `port` number or "
+                        "`name`).";
+        r.aliases = {"kube-linter:dangling-ingress", "kube-score:ingress-targets-service"};
+        r.no_compliance_reason = "correctness of references between objects; no control requires it";
+        return r;
+    }
+    void check(const Document& doc, const CheckContext& ctx, Reporter& out) const override {
+        if (is_patch(doc)) return;
+        std::vector<const Document*> services;
+        for (const Document* s : ctx.of_kind("Service"))
+            if (!is_patch(*s)) services.push_back(s);
+        if (services.empty()) return;
+        const yaml::Node* spec = get(doc.root, "spec");
+        check_backend(doc, services, get(spec, "defaultBackend"), out);
+        check_backend(doc, services, get(spec, "backend"), out);
+        const yaml::Node* rules = get(spec, "rules");
+        if (rules == nullptr || !rules->is_sequence()) return;
+        for (const yaml::Node* rule : rules->items) {
+            const yaml::Node* paths = get_path(rule, {"http", "paths"});
+            if (paths == nullptr || !paths->is_sequence()) continue;
+            for (const yaml::Node* p : paths->items) check_backend(doc, services, get(p, "backend"), out);
+        }
+    }
+
+private:
+    static void check_backend(const Document& doc, const std::vector<const Document*>& services,
+                              const yaml::Node* backend, Reporter& out) {
+        if (backend == nullptr || !backend->is_mapping()) return;
+        const yaml::Node* name_node = get_path(backend, {"service", "name"});
+        const yaml::Node* port_node = get_path(backend, {"service", "port"});
+        if (name_node == nullptr) {   // networking.k8s.io/v1beta1, extensions/v1beta1
+            name_node = get(backend, "serviceName");
+            port_node = get(backend, "servicePort");
+        }
+        const std::string_view name = scalar_text(name_node);
+        if (name.empty()) return;   // a resource backend
+        const Document* service = nullptr;
+        for (const Document* s : services)
+            if (s->name == name && same_namespace(doc, *s)) service = s;
+        if (service == nullptr) {
+            out.report(doc, name_node, "Ingress " + dq(doc.name) + " routes to Service " + dq(name) +
+                                           ", which is not in the input");
+            return;
+        }
+        // The port: {number: N} / {name: x} (v1) or a scalar (v1beta1).
+        const yaml::Node* at = port_node;
+        std::string_view port_name;
+        std::optional<std::int64_t> port_number;
+        if (port_node != nullptr && port_node->is_mapping()) {
+            port_number = get_int(port_node, "number");
+            port_name = get_str(port_node, "name");
+            at = port_number ? get(port_node, "number") : get(port_node, "name");
+        } else if (port_node != nullptr && port_node->is_scalar()) {
+            port_number = yaml::as_int(*port_node, yaml::Dialect::Kubernetes);
+            if (!port_number) port_name = scalar_text(port_node);
+        }
+        if (!port_number && port_name.empty()) return;
+        const yaml::Node* ports = get_path(service->root, {"spec", "ports"});
+        if (ports != nullptr && ports->is_sequence())
+            for (const yaml::Node* sp : ports->items) {
+                if (port_number && get_int(sp, "port") == *port_number) return;
+                if (!port_name.empty() && get_str(sp, "name") == port_name) return;
+            }
+        out.report(doc, at != nullptr ? at : name_node,
+                   "Ingress " + dq(doc.name) + " routes to port " +
+                       (port_number ? std::to_string(*port_number) : dq(port_name)) + " of Service " +
+                       dq(name) + ", which exposes no such port");
+    }
+};
+COCONUT_REGISTER_RULE(K8sIngressServiceRule);
+
+}  // namespace
+}  // namespace coconut::policy::k8s

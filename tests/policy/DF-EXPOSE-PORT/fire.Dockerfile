@@ -1,0 +1,3 @@
+FROM nginx:1.27-alpine
+EXPOSE 80 443 80800
+EXPOSE 8080:80 53/icmp

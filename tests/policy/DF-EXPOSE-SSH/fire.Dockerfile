@@ -1,0 +1,3 @@
+FROM ubuntu:24.04
+EXPOSE 80 22
+EXPOSE 20-25/tcp

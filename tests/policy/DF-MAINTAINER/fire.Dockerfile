@@ -1,0 +1,2 @@
+FROM debian:12-slim
+MAINTAINER Jane Doe <jane@example.com>

@@ -1,0 +1,3 @@
+FROM debian:12-slim
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN ln -s /usr/bin/python3 /usr/local/bin/python

@@ -1,0 +1,2 @@
+# Only comments: no stage, nothing to report.
+# FROM alpine:3.20

@@ -1,0 +1,3 @@
+FROM node:20-slim
+WORKDIR app
+WORKDIR "src/server"

@@ -1,0 +1,6 @@
+FROM node:20-slim
+ARG APP_HOME=/srv/app
+WORKDIR /app
+WORKDIR "/srv/data"
+WORKDIR $APP_HOME
+WORKDIR ${APP_HOME}/bin
