@@ -77,6 +77,10 @@ while read -r name spec; do
       "$name/$env: kubectl kustomize output on stdin is clean"
   done
 done < <(list_examples)
+cp "$SRC/examples/hello/coconut.yaml" "$WORK/typo.yaml"
+printf 'policies:\n  exceptions:\n    - {rule: K8S-PRIVILEGD, reason: "a typo"}\n' >>"$WORK/typo.yaml"
+expect_rc 2 "a spec exception naming an unknown rule" "$COCONUT" check -f "$WORK/typo.yaml"
+grep -q "did you mean 'K8S-PRIVILEGED'" "$WORK/err" && pass "unknown exception rule: did-you-mean" || { fail "no did-you-mean"; show "$WORK/err"; }
 
 # --- 3. reports -----------------------------------------------------------------------------------
 FIX="$WORK/fixtures"

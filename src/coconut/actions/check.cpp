@@ -5,6 +5,7 @@
 #include "coconut/actions/generate.hpp"
 #include "coconut/policy/kyverno/kyverno.hpp"
 #include "coconut/policy/schema/validator.hpp"
+#include "coconut/util/strings.hpp"
 
 namespace coconut::actions {
 
@@ -17,9 +18,20 @@ policy::PssLevel to_level(spec::Profile p) {
 }
 
 // The spec's policy settings: profile, custom policy paths (relative to the spec), exceptions.
-void use_spec(const spec::Spec& base, const std::string& spec_file, const std::string& environment,
+util::Expected<void> use_spec(const spec::Spec& base, const std::string& spec_file, const std::string& environment,
               policy::CheckOptions& engine, std::vector<std::string>& policy_paths) {
     engine.profile = to_level(base.policies.profile);
+    // An exception naming no rule would silently suppress nothing: say so (did you mean…).
+    std::vector<std::string> ids;
+    for (const policy::Rule* r : policy::RuleRegistry::instance().all()) ids.push_back(r->info().id);
+    for (std::size_t i = 0; i < base.policies.exceptions.size(); ++i) {
+        const std::string& rule = base.policies.exceptions[i].rule;
+        if (policy::RuleRegistry::instance().find(rule) != nullptr) continue;
+        std::string message = spec_file + ": policies.exceptions[" + std::to_string(i) + "].rule: unknown rule '" +
+                              rule + "'";
+        if (auto near = util::closest_match(rule, ids)) message += " (did you mean '" + *near + "'?)";
+        return util::fail(util::ErrorCode::Input, message + "; see 'coconut rules list'");
+    }
     const fs::path spec_dir = fs::path(spec_file).parent_path();
     for (const auto& custom : base.policies.custom) policy_paths.push_back((spec_dir / custom).string());
     for (const auto& e : base.policies.exceptions) {
@@ -34,6 +46,7 @@ void use_spec(const spec::Spec& base, const std::string& spec_file, const std::s
             engine.exceptions.push_back({e.rule, "*docker/" + e.service + "/*", e.reason, "spec"});
         }
     }
+    return {};
 }
 
 }  // namespace
@@ -59,7 +72,8 @@ util::Expected<CheckResult> run_check(const CheckOptions& options) {
         for (const generate::Artifact* a : generated.artifacts.all())
             if (a->kind == "kubernetes-manifest" || a->kind == "dockerfile")
                 inputs.add_text(gen.output_dir + "/" + a->path, a->content, true);
-        use_spec(load_spec(options.spec_file).spec.base(), options.spec_file, options.environment, engine, policy_paths);
+        TRY_VOID(use_spec(load_spec(options.spec_file).spec.base(), options.spec_file, options.environment, engine,
+                          policy_paths));
     } else {
         for (const auto& path : options.paths) TRY_VOID(inputs.add_path(path));
         if (options.use_spec_in_path_mode) {
@@ -68,7 +82,7 @@ util::Expected<CheckResult> run_check(const CheckOptions& options) {
                 result.problems = std::move(loaded.problems);
                 return result;
             }
-            use_spec(loaded.spec.base(), options.spec_file, options.environment, engine, policy_paths);
+            TRY_VOID(use_spec(loaded.spec.base(), options.spec_file, options.environment, engine, policy_paths));
         }
     }
 
