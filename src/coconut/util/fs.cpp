@@ -20,10 +20,21 @@ Expected<std::string> read_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
         return fail(ErrorCode::Input, path.string() + ": cannot open: " + std::strerror(errno));
-    std::ostringstream ss;
-    ss << in.rdbuf();
+    // One read into a buffer of the file's size (a stringstream would copy a large file 3-4 times).
+    std::string text;
+    in.seekg(0, std::ios::end);
+    const std::streamoff size = in.tellg();
+    in.seekg(0, std::ios::beg);
+    if (size > 0) {
+        text.resize(static_cast<std::size_t>(size));
+        in.read(text.data(), size);
+        text.resize(static_cast<std::size_t>(in.gcount()));
+    }
+    // Files that report no size (/proc, pipes): read to the end.
+    char chunk[65536];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<std::size_t>(in.gcount()));
     if (in.bad()) return fail(ErrorCode::Input, path.string() + ": read error");
-    return ss.str();
+    return text;
 }
 
 namespace {
