@@ -2,7 +2,8 @@
 # Installs every build and test dependency of coconut on a fresh Debian 12 machine.
 #
 #   scripts/setup-deps.sh            build + test dependencies
-#   scripts/setup-deps.sh --bench    ... plus the benchmark-only tools (hyperfine)
+#   scripts/setup-deps.sh --bench    ... plus the benchmark-only tools (hyperfine; the npm
+#                                    Dockerfile linter of bench/check.sh in bench/node)
 #
 # Idempotent and fast when everything is present: apt-get update/install run only when a
 # package is missing (checked with dpkg-query), and `npm ci` runs only when the lock file
@@ -12,12 +13,13 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NODE_TOOLS_DIR="$ROOT/tests/integration/node"
+BENCH_NODE_DIR="$ROOT/bench/node"
 
 want_bench=0
 for arg in "$@"; do
   case "$arg" in
     --bench) want_bench=1 ;;
-    -h|--help) sed -n '2,10p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "setup-deps: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -40,6 +42,8 @@ APT_PACKAGES=(
   buildah podman skopeo runc slirp4netns uidmap containernetworking-plugins docker-registry
   # hello.sh: promtool check metrics
   prometheus
+  # ansible_lint.sh: coconut's Ansible rules side by side with the real ansible-lint
+  ansible ansible-lint
 )
 if [[ $want_bench == 1 ]]; then
   APT_PACKAGES+=(hyperfine)
@@ -81,19 +85,32 @@ node_major="$(node -p 'process.versions.node.split(".")[0]')"
 ((node_major >= 18)) || die "Node.js >= 18 required (found $(node --version))"
 [[ -x /usr/bin/time ]] || die "/usr/bin/time (GNU time) missing after install"
 
-# Test-only npm tools, installed locally from the committed lock file (pinned versions).
-lock="$NODE_TOOLS_DIR/package-lock.json"
-[[ -f $lock ]] || die "missing $lock"
-stamp="$NODE_TOOLS_DIR/node_modules/.coconut-lock.sha256"
-lock_sum="$(sha256sum "$lock" | cut -d' ' -f1)"
-if [[ -f $stamp && "$(cat "$stamp")" == "$lock_sum" ]]; then
-  log "npm test tools present ($NODE_TOOLS_DIR/node_modules)"
-else
-  log "installing npm test tools with npm ci in $NODE_TOOLS_DIR"
-  (cd "$NODE_TOOLS_DIR" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error </dev/null)
-  printf '%s\n' "$lock_sum" >"$stamp"
-fi
+# npm_ci DIR WHAT: installs DIR's npm packages locally from its committed lock file (pinned
+# versions), only when the lock changed since the last install.
+npm_ci() {
+  local dir="$1" what="$2" lock stamp lock_sum
+  lock="$dir/package-lock.json"
+  [[ -f $lock ]] || die "missing $lock"
+  stamp="$dir/node_modules/.coconut-lock.sha256"
+  lock_sum="$(sha256sum "$lock" | cut -d' ' -f1)"
+  if [[ -f $stamp && "$(cat "$stamp")" == "$lock_sum" ]]; then
+    log "$what present ($dir/node_modules)"
+  else
+    log "installing $what with npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error </dev/null)
+    printf '%s\n' "$lock_sum" >"$stamp"
+  fi
+}
+
+# Test-only npm tools.
+npm_ci "$NODE_TOOLS_DIR" "npm test tools"
 (cd "$NODE_TOOLS_DIR" && node -e 'require("ajv"); require("ajv-formats"); require("yaml")') ||
   die "npm test tools failed to load from $NODE_TOOLS_DIR/node_modules"
+if [[ $want_bench == 1 ]]; then
+  # bench/check.sh: dockerfilelint, the npm Dockerfile linter coconut check is compared with.
+  npm_ci "$BENCH_NODE_DIR" "npm bench tools"
+  (cd "$BENCH_NODE_DIR" && node -e 'require.resolve("dockerfilelint/package.json")') ||
+    die "npm bench tools failed to load from $BENCH_NODE_DIR/node_modules"
+fi
 
 log "ok: $(g++ --version | head -1); $(cmake --version | head -1); kubectl $(kubectl version --client 2>/dev/null | sed -n 's/^Client Version: //p'); node $(node --version)"
