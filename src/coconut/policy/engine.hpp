@@ -27,6 +27,16 @@ struct CheckContext {
     [[nodiscard]] const std::vector<const Document*>& of_kind(std::string_view kind) const;
 
     std::map<std::string, std::vector<const Document*>, std::less<>> by_kind;
+
+    // Derived data several rules share (e.g. the pod view of every workload), built once per
+    // run on first use instead of once per document: keeps cross-document rules linear.
+    template <class T, class Make>
+    const T& memo(const std::string& key, Make&& make) const {
+        auto it = memo_store.find(key);
+        if (it == memo_store.end()) it = memo_store.emplace(key, std::make_shared<const T>(make())).first;
+        return *static_cast<const T*>(it->second.get());
+    }
+    mutable std::map<std::string, std::shared_ptr<const void>, std::less<>> memo_store;
 };
 
 // Everything the documents point into. Not copyable; documents stay valid for its lifetime.

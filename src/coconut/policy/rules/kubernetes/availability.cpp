@@ -23,14 +23,7 @@ RuleInfo practice(std::string id, std::string title, Severity severity) {
 std::vector<ComplianceRef> availability_compliance() { return {cref("gdpr", "Art. 32(1)(b)")}; }
 
 // The HPA of the input that scales `doc`, or nullptr.
-const Document* hpa_of(const Document& doc, const CheckContext& ctx) {
-    for (const Document* hpa : ctx.of_kind("HorizontalPodAutoscaler")) {
-        if (is_patch(*hpa) || !same_namespace(doc, *hpa)) continue;
-        const yaml::Node* ref = get_path(hpa->root, {"spec", "scaleTargetRef"});
-        if (get_str(ref, "kind") == doc.kind && get_str(ref, "name") == doc.name) return hpa;
-    }
-    return nullptr;
-}
+const Document* hpa_of(const Document& doc, const CheckContext& ctx) { return hpa_for(doc, ctx); }
 
 // ---------------------------------------------------------------------------------------------
 class K8sReplicasRule final : public BasicRule {
@@ -93,8 +86,7 @@ public:
         if (!pod) return;
         const auto replicas = effective_replicas(doc, ctx);
         if (!replicas || *replicas < 2) return;
-        for (const Document* pdb : ctx.of_kind("PodDisruptionBudget")) {
-            if (is_patch(*pdb) || !same_namespace(doc, *pdb)) continue;
+        for (const Document* pdb : namespace_peers(ctx, "PodDisruptionBudget", doc)) {
             if (label_selector_matches(get_path(pdb->root, {"spec", "selector"}), pod->labels())) return;
         }
         out.report(doc, nullptr,

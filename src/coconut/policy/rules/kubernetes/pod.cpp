@@ -1,5 +1,7 @@
 #include "coconut/policy/rules/kubernetes/pod.hpp"
 
+#include <map>
+
 #include <algorithm>
 
 #include "coconut/policy/engine.hpp"
@@ -191,16 +193,61 @@ bool same_namespace(const Document& a, const Document& b) {
     return a.ns.empty() || b.ns.empty() || a.ns == b.ns;
 }
 
+const std::vector<const Document*>& named(const CheckContext& ctx, const std::string& kind, const std::string& name) {
+    using Index = std::map<std::string, std::vector<const Document*>, std::less<>>;
+    const Index& index = ctx.memo<Index>("k8s.named." + kind, [&ctx, &kind] {
+        Index out;
+        for (const Document* d : ctx.of_kind(kind)) out[d->name].push_back(d);
+        return out;
+    });
+    static const std::vector<const Document*> k_none;
+    const auto it = index.find(name);
+    return it == index.end() ? k_none : it->second;
+}
+
+std::vector<const Document*> namespace_peers(const CheckContext& ctx, const std::string& kind, const Document& doc) {
+    using Index = std::map<std::string, std::vector<const Document*>, std::less<>>;   // namespace -> docs
+    const Index& index = ctx.memo<Index>("k8s.by-namespace." + kind, [&ctx, &kind] {
+        Index out;
+        for (const Document* d : ctx.of_kind(kind))
+            if (!is_patch(*d)) out[d->ns].push_back(d);
+        return out;
+    });
+    std::vector<const Document*> out;
+    if (doc.ns.empty()) {
+        for (const auto& [_, docs] : index) out.insert(out.end(), docs.begin(), docs.end());
+        return out;
+    }
+    for (const std::string& ns : {doc.ns, std::string()}) {
+        const auto it = index.find(ns);
+        if (it != index.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+    }
+    return out;
+}
+
+const Document* hpa_for(const Document& doc, const CheckContext& ctx) {
+    using Index = std::map<std::string, std::vector<const Document*>, std::less<>>;   // "Kind/name" -> HPAs
+    const Index& index = ctx.memo<Index>("k8s.hpa-targets", [&ctx] {
+        Index out;
+        for (const Document* hpa : ctx.of_kind("HorizontalPodAutoscaler")) {
+            if (is_patch(*hpa)) continue;
+            const yaml::Node* ref = get_path(hpa->root, {"spec", "scaleTargetRef"});
+            out[std::string(get_str(ref, "kind")) + "/" + std::string(get_str(ref, "name"))].push_back(hpa);
+        }
+        return out;
+    });
+    const auto it = index.find(doc.kind + "/" + doc.name);
+    if (it == index.end()) return nullptr;
+    for (const Document* hpa : it->second)
+        if (same_namespace(doc, *hpa)) return hpa;
+    return nullptr;
+}
+
 std::optional<std::int64_t> effective_replicas(const Document& doc, const CheckContext& ctx) {
     static const std::vector<std::string> k_scalable = {"Deployment", "StatefulSet", "ReplicaSet",
                                                         "ReplicationController"};
     if (!in(k_scalable, doc.kind) || is_patch(doc)) return std::nullopt;
-    for (const Document* hpa : ctx.of_kind("HorizontalPodAutoscaler")) {
-        if (is_patch(*hpa) || !same_namespace(doc, *hpa)) continue;
-        const yaml::Node* ref = get_path(hpa->root, {"spec", "scaleTargetRef"});
-        if (get_str(ref, "kind") == doc.kind && get_str(ref, "name") == doc.name)
-            return get_int(hpa->root->find("spec"), "minReplicas").value_or(1);
-    }
+    if (const Document* hpa = hpa_for(doc, ctx)) return get_int(hpa->root->find("spec"), "minReplicas").value_or(1);
     return get_int(get(doc.root, "spec"), "replicas").value_or(1);
 }
 

@@ -91,6 +91,14 @@ bool map_selector_matches(const yaml::Node* selector, const yaml::Node* labels);
 // `kubectl -n` usually set it at apply time).
 bool same_namespace(const Document& a, const Document& b);
 
+// Indexes built once per run (CheckContext::memo), so cross-document rules stay linear.
+// Kubernetes documents of `kind` named `name` (any namespace; filter with same_namespace).
+const std::vector<const Document*>& named(const CheckContext& ctx, const std::string& kind, const std::string& name);
+// Documents of `kind` that may share a namespace with `doc` (same_namespace), patches excluded.
+std::vector<const Document*> namespace_peers(const CheckContext& ctx, const std::string& kind, const Document& doc);
+// The HorizontalPodAutoscaler of the input whose scaleTargetRef names `doc`, or nullptr.
+const Document* hpa_for(const Document& doc, const CheckContext& ctx);
+
 // Effective replica count of a workload: spec.replicas (default 1) for Deployment, StatefulSet,
 // ReplicaSet, ReplicationController; when an HPA in the input targets it, the HPA's minReplicas
 // (default 1). nullopt for other kinds (DaemonSet, Pod, Job...).

@@ -32,14 +32,16 @@ struct Workload {
     PodView pod;
 };
 
-// Every document of the input that runs pods (PodTemplates are not workloads).
-std::vector<Workload> workloads(const CheckContext& ctx) {
-    std::vector<Workload> out;
-    for (const Document& d : ctx.documents) {
-        if (d.input != InputType::Kubernetes || d.kind == "PodTemplate") continue;
-        if (auto pod = pod_view(d)) out.push_back(Workload{&d, std::move(*pod)});
-    }
-    return out;
+// Every document of the input that runs pods (PodTemplates are not workloads); built once per run.
+const std::vector<Workload>& workloads(const CheckContext& ctx) {
+    return ctx.memo<std::vector<Workload>>("k8s.references.workloads", [&ctx] {
+        std::vector<Workload> out;
+        for (const Document& d : ctx.documents) {
+            if (d.input != InputType::Kubernetes || d.kind == "PodTemplate") continue;
+            if (auto pod = pod_view(d)) out.push_back(Workload{&d, std::move(*pod)});
+        }
+        return out;
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -69,12 +71,9 @@ public:
     void check(const Document& doc, const CheckContext& ctx, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod) return;
-        const auto& policies = ctx.of_kind("NetworkPolicy");
-        bool any = false;
-        for (const Document* np : policies) {
-            if (is_patch(*np)) continue;
-            any = true;
-            if (!same_namespace(doc, *np)) continue;
+        const auto& all_policies = ctx.of_kind("NetworkPolicy");
+        const bool any = std::any_of(all_policies.begin(), all_policies.end(), [](const Document* d) { return !is_patch(*d); });
+        for (const Document* np : namespace_peers(ctx, "NetworkPolicy", doc)) {
             const yaml::Node* selector = get_path(np->root, {"spec", "podSelector"});
             // podSelector is required; absent or {} both select every pod of the namespace.
             if (selector == nullptr || selector->is_null() || label_selector_matches(selector, pod->labels())) return;
@@ -120,7 +119,7 @@ public:
     }
     void check(const Document& doc, const CheckContext& ctx, Reporter& out) const override {
         if (is_patch(doc) || !selects_pods(doc)) return;
-        const auto all = workloads(ctx);
+        const auto& all = workloads(ctx);
         if (all.empty() || !selected_by(doc, all).empty()) return;
         out.report(doc, deepest(get(doc.root, "spec"), {"selector"}),
                    "the selector of Service " + dq(doc.name) + " matches no pod template in the input");
@@ -195,13 +194,10 @@ public:
         const std::string_view kind = get_str(ref, "kind");
         const std::string_view name = get_str(ref, "name");
         if (kind.empty() || name.empty()) return;
-        bool kind_present = false;
-        for (const Document* d : ctx.of_kind(kind)) {
-            if (is_patch(*d)) continue;
-            kind_present = true;
-            if (d->name == name && same_namespace(doc, *d)) return;
-        }
-        if (!kind_present) return;
+        const auto& of_kind = ctx.of_kind(kind);
+        if (std::none_of(of_kind.begin(), of_kind.end(), [](const Document* d) { return !is_patch(*d); })) return;
+        for (const Document* d : named(ctx, std::string(kind), std::string(name)))
+            if (!is_patch(*d) && same_namespace(doc, *d)) return;
         out.report(doc, get(ref, "name"),
                    "HorizontalPodAutoscaler " + dq(doc.name) + " targets " + std::string(kind) + " " +
                        dq(name) + ", which is not in the input");
@@ -229,25 +225,23 @@ public:
     }
     void check(const Document& doc, const CheckContext& ctx, Reporter& out) const override {
         if (is_patch(doc)) return;
-        std::vector<const Document*> services;
-        for (const Document* s : ctx.of_kind("Service"))
-            if (!is_patch(*s)) services.push_back(s);
-        if (services.empty()) return;
+        const auto& services = ctx.of_kind("Service");
+        if (std::none_of(services.begin(), services.end(), [](const Document* d) { return !is_patch(*d); })) return;
         const yaml::Node* spec = get(doc.root, "spec");
-        check_backend(doc, services, get(spec, "defaultBackend"), out);
-        check_backend(doc, services, get(spec, "backend"), out);
+        check_backend(doc, ctx, get(spec, "defaultBackend"), out);
+        check_backend(doc, ctx, get(spec, "backend"), out);
         const yaml::Node* rules = get(spec, "rules");
         if (rules == nullptr || !rules->is_sequence()) return;
         for (const yaml::Node* rule : rules->items) {
             const yaml::Node* paths = get_path(rule, {"http", "paths"});
             if (paths == nullptr || !paths->is_sequence()) continue;
-            for (const yaml::Node* p : paths->items) check_backend(doc, services, get(p, "backend"), out);
+            for (const yaml::Node* p : paths->items) check_backend(doc, ctx, get(p, "backend"), out);
         }
     }
 
 private:
-    static void check_backend(const Document& doc, const std::vector<const Document*>& services,
-                              const yaml::Node* backend, Reporter& out) {
+    static void check_backend(const Document& doc, const CheckContext& ctx, const yaml::Node* backend,
+                              Reporter& out) {
         if (backend == nullptr || !backend->is_mapping()) return;
         const yaml::Node* name_node = get_path(backend, {"service", "name"});
         const yaml::Node* port_node = get_path(backend, {"service", "port"});
@@ -258,8 +252,8 @@ private:
         const std::string_view name = scalar_text(name_node);
         if (name.empty()) return;   // a resource backend
         const Document* service = nullptr;
-        for (const Document* s : services)
-            if (s->name == name && same_namespace(doc, *s)) service = s;
+        for (const Document* s : named(ctx, "Service", std::string(name)))
+            if (!is_patch(*s) && same_namespace(doc, *s)) service = s;
         if (service == nullptr) {
             out.report(doc, name_node, "Ingress " + dq(doc.name) + " routes to Service " + dq(name) +
                                            ", which is not in the input");
