@@ -4,8 +4,10 @@
 #   make test     install deps, build with -Werror, run unit + integration tests (ctest);
 #                 with CI=true also an ASan+UBSan build (build-asan/) running all tests again
 #   make bench    generate 10/100/1000-service specs, time coconut vs kubectl kustomize; then
-#                 bench-targets
+#                 bench-targets and bench-check
 #   make bench-targets  time every generation target at 1000 services vs helm template
+#   make bench-check    time coconut check on 10,000 k8s docs, 1,000 Dockerfiles, 200 playbooks
+#                       vs ansible-lint and dockerfilelint
 #   make build    configure (Ninja) + build into build/
 #   make clean    remove build trees and generated output
 #
@@ -41,12 +43,12 @@ ifeq ($(CI),1)
 endif
 WITH_ASAN ?= 0
 
-.PHONY: all deps deps-bench configure build demo test test-asan asan-build bench bench-targets clean distclean help
+.PHONY: all deps deps-bench configure build demo test test-asan asan-build bench bench-targets bench-check clean distclean help
 
 all: build
 
 help:
-	@sed -n '2,11p' Makefile
+	@sed -n '2,13p' Makefile
 
 deps:
 	scripts/setup-deps.sh
@@ -95,13 +97,17 @@ test-asan: asan-build
 bench: deps-bench build
 	bench/bench.sh $(COCONUT)
 	bench/targets.sh $(COCONUT)
+	bench/check.sh $(COCONUT)
 
 bench-targets: deps-bench build
 	bench/targets.sh $(COCONUT)
+
+bench-check: deps-bench build
+	bench/check.sh $(COCONUT)
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(OUT_DIR) bench/work
 
 # Also the npm test tools installed by scripts/setup-deps.sh.
 distclean: clean
-	rm -rf tests/integration/node/node_modules
+	rm -rf tests/integration/node/node_modules bench/node/node_modules
