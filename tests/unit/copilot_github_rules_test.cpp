@@ -61,7 +61,7 @@ TEST(CopilotRules, ScopesAndMissingSettings) {
     EXPECT_EQ(scopes[1].env, "staging");
     EXPECT_TRUE(scopes[2].production);
     EXPECT_EQ(scopes[2].where(), " in environment \"production\"");
-    const auto has = [](const yaml::Node* s) { return cop::is_set(cop::get_path(s, {"image", "healthcheck"})); };
+    const auto has = [](const yaml::Node* s) { return cop::is_set(coconut::policy::get_path(s, {"image", "healthcheck"})); };
     const auto missing = cop::missing_setting(scopes, has, cop::deepest(l->doc.root, {"image", "healthcheck"}));
     ASSERT_EQ(missing.size(), 1u);  // only production: staging has one, the base has none
     EXPECT_EQ(missing[0].scope->env, "production");

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "coconut/policy/node_access.hpp"
 #include "coconut/policy/document.hpp"
 #include "coconut/policy/rule.hpp"
 #include "coconut/yaml/node.hpp"
@@ -58,9 +59,6 @@ std::string subject(const Document& doc);
 std::vector<Scope> scopes(const Document& doc);
 
 // ---- scalar access ----
-const yaml::Node* get(const yaml::Node* map, std::string_view key);
-const yaml::Node* get_path(const yaml::Node* map, std::initializer_list<std::string_view> keys);
-std::string_view scalar_text(const yaml::Node* node);
 // A present, non-null value (an empty sequence or mapping counts as unset).
 bool is_set(const yaml::Node* node);
 // Copilot reads manifests with go-yaml v3, which accepts YAML 1.1 booleans (yes/no/on/off)

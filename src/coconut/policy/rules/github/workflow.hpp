@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "coconut/policy/node_access.hpp"
 #include "coconut/policy/document.hpp"
 #include "coconut/policy/rule.hpp"
 #include "coconut/yaml/node.hpp"
@@ -83,9 +84,6 @@ bool is_untrusted_context(std::string_view path);
 yaml::Mark mark_at(const Document& doc, const yaml::Node* scalar, std::size_t offset, std::size_t length);
 
 // ---- scalar access (YAML 1.2) ----
-const yaml::Node* get(const yaml::Node* map, std::string_view key);
-const yaml::Node* get_path(const yaml::Node* map, std::initializer_list<std::string_view> keys);
-std::string_view scalar_text(const yaml::Node* node);
 std::optional<bool> as_bool(const yaml::Node* node);
 
 ComplianceRef cref(std::string framework, std::string control);

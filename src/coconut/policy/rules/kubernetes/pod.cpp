@@ -101,20 +101,6 @@ std::optional<PodView> pod_view(const Document& doc) {
     return view;
 }
 
-const yaml::Node* get(const yaml::Node* map, std::string_view key) {
-    if (map == nullptr || !map->is_mapping()) return nullptr;
-    return map->find(key);
-}
-
-const yaml::Node* get_path(const yaml::Node* map, std::initializer_list<std::string_view> keys) {
-    const yaml::Node* cur = map;
-    for (std::string_view k : keys) {
-        cur = get(cur, k);
-        if (cur == nullptr) return nullptr;
-    }
-    return cur;
-}
-
 std::optional<bool> get_bool(const yaml::Node* map, std::string_view key) {
     const yaml::Node* n = get(map, key);
     if (n == nullptr || !n->is_scalar()) return std::nullopt;
@@ -125,11 +111,6 @@ std::optional<std::int64_t> get_int(const yaml::Node* map, std::string_view key)
     const yaml::Node* n = get(map, key);
     if (n == nullptr || !n->is_scalar()) return std::nullopt;
     return yaml::as_int(*n, yaml::Dialect::Kubernetes);
-}
-
-std::string_view scalar_text(const yaml::Node* node) {
-    if (node == nullptr || !node->is_scalar() || node->is_null()) return {};
-    return node->text;
 }
 
 std::string_view get_str(const yaml::Node* map, std::string_view key) { return scalar_text(get(map, key)); }

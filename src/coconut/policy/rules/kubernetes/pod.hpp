@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "coconut/policy/node_access.hpp"
 #include "coconut/policy/document.hpp"
 #include "coconut/policy/rule.hpp"
 #include "coconut/yaml/node.hpp"
@@ -62,16 +63,11 @@ bool is_patch(const Document& doc);
 std::optional<PodView> pod_view(const Document& doc);
 
 // ---- scalar access in the Kubernetes dialect ----
-// map[key] (nullptr when `map` is null, not a mapping, or the key is absent).
-const yaml::Node* get(const yaml::Node* map, std::string_view key);
-// Nested lookup: get(get(get(map, a), b), c).
-const yaml::Node* get_path(const yaml::Node* map, std::initializer_list<std::string_view> keys);
 // A boolean value; nullopt when absent, null or not a boolean in the Kubernetes dialect.
 std::optional<bool> get_bool(const yaml::Node* map, std::string_view key);
 std::optional<std::int64_t> get_int(const yaml::Node* map, std::string_view key);
 // Scalar text ("" when absent, null or not a scalar).
 std::string_view get_str(const yaml::Node* map, std::string_view key);
-std::string_view scalar_text(const yaml::Node* node);
 // A present, non-null value.
 bool is_set(const yaml::Node* node);
 // Where a finding about a missing field is reported: the KEY node of the deepest field that
