@@ -179,7 +179,7 @@ const std::vector<const Document*>& CheckContext::of_kind(std::string_view kind)
 
 std::vector<Finding> run_checks(const Inputs& inputs, const CheckOptions& options) {
     const auto& documents = inputs.documents();
-    CheckContext ctx{documents, options.profile, {}};
+    CheckContext ctx{documents, options.profile, {}, {}};
     for (const auto& doc : documents)
         if (doc.input == InputType::Kubernetes) ctx.by_kind[doc.kind].push_back(&doc);
 
