@@ -22,7 +22,7 @@ RuleInfo practice(std::string id, std::string title, Severity severity) {
     r.title = std::move(title);
     r.severity = severity;
     r.input = InputType::Kubernetes;
-    r.kinds = k_pod_kinds;
+    r.kinds = pod_kinds();
     return r;
 }
 

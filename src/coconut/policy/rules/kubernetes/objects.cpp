@@ -141,7 +141,7 @@ public:
     K8sAutomountTokenRule() : BasicRule(make()) {}
     static RuleInfo make() {
         RuleInfo r = practice("K8S-AUTOMOUNT-SA-TOKEN", "Pods should not mount a service account token they do not need",
-                              Severity::Medium, k_pod_kinds);
+                              Severity::Medium, pod_kinds());
         r.description = "By default every pod gets a token of its service account mounted; anyone who gets code "
                         "execution in any container can then call the API server with it. Reported when the pod "
                         "spec does not set `automountServiceAccountToken: false` — unless it leaves the field "

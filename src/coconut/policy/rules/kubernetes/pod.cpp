@@ -9,14 +9,22 @@
 
 namespace coconut::policy::k8s {
 
-const std::vector<std::string> k_pod_kinds = {
-    "Pod",     "Deployment", "StatefulSet", "DaemonSet",  "ReplicaSet",
-    "ReplicationController", "Job", "CronJob", "PodTemplate",
-};
+// Function-local statics: rules read these while registering themselves during static
+// initialisation of other translation units, before a namespace-scope global here would be set.
+const std::vector<std::string>& pod_kinds() {
+    static const std::vector<std::string> kinds = {
+        "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
+        "PodTemplate",
+    };
+    return kinds;
+}
 
-const std::vector<std::string> k_long_running_kinds = {
-    "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
-};
+const std::vector<std::string>& long_running_kinds() {
+    static const std::vector<std::string> kinds = {
+        "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
+    };
+    return kinds;
+}
 
 const char* to_string(ContainerKind kind) {
     switch (kind) {
@@ -81,7 +89,7 @@ std::optional<PodView> pod_view(const Document& doc) {
         parent = get(root, "template");
     } else if (doc.kind == "CronJob") {
         parent = get_path(root, {"spec", "jobTemplate", "spec", "template"});
-    } else if (in(k_pod_kinds, doc.kind)) {
+    } else if (in(pod_kinds(), doc.kind)) {
         parent = get_path(root, {"spec", "template"});
     } else {
         return std::nullopt;
@@ -93,7 +101,7 @@ std::optional<PodView> pod_view(const Document& doc) {
     view.parent = parent;
     const yaml::Node* metadata = get(parent, "metadata");
     view.metadata = metadata != nullptr && metadata->is_mapping() ? metadata : nullptr;
-    view.long_running = in(k_long_running_kinds, doc.kind);
+    view.long_running = in(long_running_kinds(), doc.kind);
     view.job = doc.kind == "Job" || doc.kind == "CronJob";
     collect(view, ContainerKind::Init);
     collect(view, ContainerKind::Container);

@@ -17,10 +17,10 @@
 namespace coconut::policy::k8s {
 
 // Kinds whose documents carry a pod spec, for RuleInfo::kinds.
-extern const std::vector<std::string> k_pod_kinds;
-// The controllers that keep pods running (everything in k_pod_kinds except Pod, Job, CronJob
+const std::vector<std::string>& pod_kinds();
+// The controllers that keep pods running (everything in pod_kinds() except Pod, Job, CronJob
 // and PodTemplate).
-extern const std::vector<std::string> k_long_running_kinds;
+const std::vector<std::string>& long_running_kinds();
 
 enum class ContainerKind : std::uint8_t { Container, Init, Ephemeral };
 const char* to_string(ContainerKind kind);     // "container", "init container", "ephemeral container"
@@ -58,7 +58,7 @@ struct PodView {
 // objects: rules skip them.
 bool is_patch(const Document& doc);
 
-// The pod of a document of one of k_pod_kinds; nullopt when the document is a patch, another
+// The pod of a document of one of pod_kinds(); nullopt when the document is a patch, another
 // kind, or has no pod spec mapping (a fragment).
 std::optional<PodView> pod_view(const Document& doc);
 

@@ -1,7 +1,7 @@
 // Pod Security Standards, Baseline profile: every control, with exactly the allowed values the
 // standard lists (https://kubernetes.io/docs/concepts/security/pod-security-standards/, as
 // implemented by the upstream pod-security-admission library at version "latest").
-// Each control is one rule; they all apply to the pod spec of every kind in k_pod_kinds.
+// Each control is one rule; they all apply to the pod spec of every kind in pod_kinds().
 #include <algorithm>
 #include <array>
 #include <string>
@@ -27,7 +27,7 @@ RuleInfo baseline(std::string id, std::string title, Severity severity) {
     r.title = std::move(title);
     r.severity = severity;
     r.input = InputType::Kubernetes;
-    r.kinds = k_pod_kinds;
+    r.kinds = pod_kinds();
     r.pss = PssLevel::Baseline;
     return r;
 }

@@ -29,7 +29,7 @@ RuleInfo restricted(std::string id, std::string title, Severity severity) {
     r.title = std::move(title);
     r.severity = severity;
     r.input = InputType::Kubernetes;
-    r.kinds = k_pod_kinds;
+    r.kinds = pod_kinds();
     r.pss = PssLevel::Restricted;
     return r;
 }

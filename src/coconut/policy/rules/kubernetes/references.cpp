@@ -50,7 +50,7 @@ public:
     K8sNetworkPolicyRule() : BasicRule(make()) {}
     static RuleInfo make() {
         std::vector<std::string> kinds;
-        for (const auto& k : k_pod_kinds)
+        for (const auto& k : pod_kinds())
             if (k != "PodTemplate") kinds.push_back(k);
         RuleInfo r = practice("K8S-NETWORK-POLICY", "Pods should be selected by a NetworkPolicy", Severity::Medium,
                               std::move(kinds));
