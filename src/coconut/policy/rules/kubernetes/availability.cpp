@@ -11,19 +11,10 @@ namespace coconut::policy::k8s {
 namespace {
 
 RuleInfo practice(std::string id, std::string title, Severity severity) {
-    RuleInfo r;
-    r.id = std::move(id);
-    r.title = std::move(title);
-    r.severity = severity;
-    r.input = InputType::Kubernetes;
-    r.kinds = {"Deployment", "StatefulSet"};
-    return r;
+    return k8s_rule(std::move(id), std::move(title), severity, {"Deployment", "StatefulSet"});
 }
 
 std::vector<ComplianceRef> availability_compliance() { return {cref("gdpr", "Art. 32(1)(b)")}; }
-
-// The HPA of the input that scales `doc`, or nullptr.
-const Document* hpa_of(const Document& doc, const CheckContext& ctx) { return hpa_for(doc, ctx); }
 
 // ---------------------------------------------------------------------------------------------
 class K8sReplicasRule final : public BasicRule {
@@ -47,7 +38,7 @@ public:
         const auto replicas = effective_replicas(doc, ctx);
         if (!replicas || *replicas == 0 || *replicas >= 2) return;
         const yaml::Node* spec = get(doc.root, "spec");
-        if (const Document* hpa = hpa_of(doc, ctx); hpa != nullptr) {
+        if (const Document* hpa = hpa_for(doc, ctx); hpa != nullptr) {
             out.report(doc, deepest(doc.root, {"spec"}),
                        doc.kind + " \"" + doc.name + "\" is scaled by HorizontalPodAutoscaler \"" + hpa->name +
                            "\" with minReplicas " + std::to_string(*replicas));

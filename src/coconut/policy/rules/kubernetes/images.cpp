@@ -50,13 +50,7 @@ bool mutable_reference(const ImageRef& ref) {
 }
 
 RuleInfo practice(std::string id, std::string title, Severity severity) {
-    RuleInfo r;
-    r.id = std::move(id);
-    r.title = std::move(title);
-    r.severity = severity;
-    r.input = InputType::Kubernetes;
-    r.kinds = pod_kinds();
-    return r;
+    return k8s_rule(std::move(id), std::move(title), severity, pod_kinds());
 }
 
 std::vector<ComplianceRef> image_compliance() {

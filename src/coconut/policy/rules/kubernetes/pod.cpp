@@ -19,6 +19,18 @@ const std::vector<std::string>& pod_kinds() {
     return kinds;
 }
 
+RuleInfo k8s_rule(std::string id, std::string title, Severity severity, std::vector<std::string> kinds,
+                  PssLevel pss) {
+    RuleInfo r;
+    r.id = std::move(id);
+    r.title = std::move(title);
+    r.severity = severity;
+    r.input = InputType::Kubernetes;
+    r.kinds = std::move(kinds);
+    r.pss = pss;
+    return r;
+}
+
 const std::vector<std::string>& long_running_kinds() {
     static const std::vector<std::string> kinds = {
         "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",

@@ -22,6 +22,10 @@ const std::vector<std::string>& pod_kinds();
 // and PodTemplate).
 const std::vector<std::string>& long_running_kinds();
 
+// The RuleInfo skeleton every Kubernetes rule starts from (id, title, severity, kinds, PSS level).
+RuleInfo k8s_rule(std::string id, std::string title, Severity severity, std::vector<std::string> kinds,
+                  PssLevel pss = PssLevel::None);
+
 enum class ContainerKind : std::uint8_t { Container, Init, Ephemeral };
 const char* to_string(ContainerKind kind);     // "container", "init container", "ephemeral container"
 const char* field_name(ContainerKind kind);    // "containers", "initContainers", "ephemeralContainers"

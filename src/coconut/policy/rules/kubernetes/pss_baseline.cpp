@@ -22,14 +22,7 @@ bool one_of(const std::array<std::string_view, N>& list, std::string_view s) {
 std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 RuleInfo baseline(std::string id, std::string title, Severity severity) {
-    RuleInfo r;
-    r.id = std::move(id);
-    r.title = std::move(title);
-    r.severity = severity;
-    r.input = InputType::Kubernetes;
-    r.kinds = pod_kinds();
-    r.pss = PssLevel::Baseline;
-    return r;
+    return k8s_rule(std::move(id), std::move(title), severity, pod_kinds(), PssLevel::Baseline);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -24,14 +24,7 @@ namespace {
 std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 RuleInfo restricted(std::string id, std::string title, Severity severity) {
-    RuleInfo r;
-    r.id = std::move(id);
-    r.title = std::move(title);
-    r.severity = severity;
-    r.input = InputType::Kubernetes;
-    r.kinds = pod_kinds();
-    r.pss = PssLevel::Restricted;
-    return r;
+    return k8s_rule(std::move(id), std::move(title), severity, pod_kinds(), PssLevel::Restricted);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,13 +18,7 @@ namespace {
 std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 RuleInfo practice(std::string id, std::string title, Severity severity, std::vector<std::string> kinds) {
-    RuleInfo r;
-    r.id = std::move(id);
-    r.title = std::move(title);
-    r.severity = severity;
-    r.input = InputType::Kubernetes;
-    r.kinds = std::move(kinds);
-    return r;
+    return k8s_rule(std::move(id), std::move(title), severity, std::move(kinds));
 }
 
 struct Workload {
