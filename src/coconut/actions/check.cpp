@@ -1,8 +1,10 @@
 #include "coconut/actions/check.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "coconut/actions/generate.hpp"
+#include "coconut/actions/spec_file.hpp"
 #include "coconut/policy/kyverno/kyverno.hpp"
 #include "coconut/policy/schema/validator.hpp"
 #include "coconut/util/strings.hpp"
@@ -49,9 +51,35 @@ util::Expected<void> use_spec(const spec::Spec& base, const std::string& spec_fi
     return {};
 }
 
+// Where the repository root is relative to the current directory, so SARIF URIs are
+// repository-relative ("services/api/k8s/x.yaml") when coconut runs in a subdirectory.
+std::string repo_prefix() {
+    std::error_code ec;
+    const fs::path cwd = fs::current_path(ec);
+    if (ec) return {};
+    for (fs::path dir = cwd; !dir.empty(); dir = dir.parent_path()) {
+        if (fs::exists(dir / ".git", ec)) {
+            const fs::path rel = cwd.lexically_relative(dir);
+            return rel == "." || rel.empty() ? std::string() : rel.generic_string() + "/";
+        }
+        if (dir == dir.parent_path()) break;
+    }
+    return {};
+}
+
 }  // namespace
 
-util::Expected<CheckResult> run_check(const CheckOptions& options) {
+util::Expected<CheckResult> CheckAction::run() const {
+    const CheckOptions& options = m_options;
+    std::error_code ec;
+    if (options.paths.empty() && !fs::exists(options.spec_file, ec))
+        return util::fail(util::ErrorCode::Usage,
+                          "nothing to check: no PATH given and no spec at " + options.spec_file +
+                              " (pass files or directories, '-' for stdin, or -f SPEC to check what it generates)");
+    const auto& frameworks = policy::report::frameworks();
+    if (!options.compliance.empty() &&
+        std::none_of(frameworks.begin(), frameworks.end(), [&](const auto& f) { return f.first == options.compliance; }))
+        return util::fail(util::ErrorCode::Usage, "--compliance: unknown framework '" + options.compliance + "'");
     CheckResult result;
     policy::Inputs inputs;
     policy::CheckOptions engine;
@@ -127,6 +155,8 @@ util::Expected<CheckResult> run_check(const CheckOptions& options) {
         ++rules;
     }
     result.summary.rules = rules;
+    if (!options.compliance.empty()) result.compliance = policy::report::compliance(options.compliance, result.findings);
+    result.uri_prefix = repo_prefix();
     return result;
 }
 

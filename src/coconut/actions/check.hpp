@@ -1,6 +1,7 @@
 #pragma once
 // `coconut check`: policy checks over files, directories, stdin, or the artifacts generated
 // in memory from coconut.yaml.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,14 +22,28 @@ struct CheckOptions {
     std::vector<std::string> ignore;         // --ignore "RULE[,RULE] [-- reason]"
     std::string schemas_dir;                 // --schemas: kubeconform-style JSON schema directory
     policy::Severity fail_on = policy::Severity::Low;
+    std::string compliance;                  // --compliance FRAMEWORK: also report control coverage
 };
 
 struct CheckResult {
     std::vector<spec::Problem> problems;     // spec problems (no-path mode): exit 2
     std::vector<policy::Finding> findings;
     policy::report::Summary summary;
+    std::optional<policy::report::ComplianceReport> compliance;   // with options.compliance
+    // Prepended to file paths in SARIF so URIs are relative to the repository root (e.g.
+    // "services/api/" when run in a subdirectory of a git work tree); empty at the root.
+    std::string uri_prefix;
 };
 
-util::Expected<CheckResult> run_check(const CheckOptions& options);
+class CheckAction {
+public:
+    explicit CheckAction(CheckOptions options) : m_options(std::move(options)) {}
+    // Usage error when there is nothing to check (no PATH and no spec), for bad flags and
+    // unknown rules; Input error for unreadable inputs and invalid policies.
+    [[nodiscard]] util::Expected<CheckResult> run() const;
+
+private:
+    CheckOptions m_options;
+};
 
 }  // namespace coconut::actions

@@ -8,12 +8,9 @@
 #include "coconut/util/signals.hpp"
 #include "coconut/util/strings.hpp"
 
-namespace coconut::actions {
+#include <nlohmann/json.hpp>
 
-Loaded load_spec(const std::string& file) {
-    auto r = spec::load_file(file);
-    return Loaded{std::move(r.problems), std::move(r.spec)};
-}
+namespace coconut::actions {
 
 namespace {
 
@@ -70,19 +67,111 @@ util::Expected<GenerateResult> GenerateAction::run() const {
     }
 
     generate::GenerateInput input{base, resolved, std::filesystem::path(m_options.file).filename().string()};
+    std::vector<OwnedRoot> produced;
     for (const auto* g : generators) {
+        const std::size_t first_root = result.artifacts.roots().size();
         TRY_VOID(g->generate(input, result.artifacts));
         result.targets.emplace_back(g->name());
+        for (std::size_t i = first_root; i < result.artifacts.roots().size(); ++i) {
+            const std::string& dir = result.artifacts.roots()[i];
+            produced.push_back({dir, std::string(g->name()), result.artifacts.root_environment(dir)});
+        }
     }
     if (util::interrupted()) return util::fail(util::ErrorCode::Interrupted, "interrupted");
+
+    // Roots a previous run wrote (recorded in the output directory) that this run no longer
+    // produces: a removed environment's overlay, a removed service's docker/<svc>.
+    const std::filesystem::path manifest_path = std::filesystem::path(m_options.output_dir) / k_owned_roots_file;
+    std::vector<OwnedRoot> previous;
+    if (auto text = util::read_file(manifest_path)) {
+        auto parsed = parse_owned_roots(*text);
+        if (parsed) previous = std::move(*parsed);
+        else result.warnings.push_back(manifest_path.string() + ": " + parsed.error().message + "; no stale directory was removed");
+    }
+    OwnedRootsPlan plan = plan_owned_roots(previous, produced, result.targets, result.environments, base.environments);
+    result.removed = plan.remove;
     if (m_options.dry_run) return result;
 
     std::vector<std::pair<std::string, std::string>> files;
-    files.reserve(result.artifacts.size());
+    files.reserve(result.artifacts.size() + 1);
     for (const auto* a : result.artifacts.all()) files.emplace_back(a->path, a->content);
-    TRY_VOID(util::write_tree_atomic(m_options.output_dir, files, result.artifacts.roots()));
+    files.emplace_back(k_owned_roots_file, owned_roots_json(plan.keep));
+    TRY_VOID(util::write_tree_atomic(m_options.output_dir, files, result.artifacts.roots(), plan.remove));
     result.written = true;
     return result;
+}
+
+bool is_safe_relative_path(std::string_view path) {
+    if (path.empty() || path.front() == '/' || path.back() == '/') return false;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        const std::size_t slash = std::min(path.find('/', start), path.size());
+        const std::string_view part = path.substr(start, slash - start);
+        if (part.empty() || part == "." || part == ".." || part.find('\\') != std::string_view::npos) return false;
+        start = slash + 1;
+    }
+    return true;
+}
+
+util::Expected<std::vector<OwnedRoot>> parse_owned_roots(std::string_view text) {
+    const auto j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("roots") || !j["roots"].is_array())
+        return util::fail(util::ErrorCode::Input, "not a coconut owned-roots file (expected {\"roots\": [...]})");
+    std::vector<OwnedRoot> roots;
+    for (const auto& r : j["roots"]) {
+        if (!r.is_object() || !r.contains("path") || !r["path"].is_string() || !r.contains("target") ||
+            !r["target"].is_string())
+            return util::fail(util::ErrorCode::Input, "a root without a path and a target");
+        OwnedRoot root{r["path"].get<std::string>(), r["target"].get<std::string>(),
+                       r.contains("environment") && r["environment"].is_string() ? r["environment"].get<std::string>() : ""};
+        // Only ever remove what coconut itself could have written: a relative path inside the
+        // output directory, never the directory itself, never "..".
+        if (!is_safe_relative_path(root.path) || util::starts_with(root.path, ".coconut"))
+            return util::fail(util::ErrorCode::Input, "unsafe root path '" + root.path + "'");
+        roots.push_back(std::move(root));
+    }
+    return roots;
+}
+
+std::string owned_roots_json(const std::vector<OwnedRoot>& roots) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto& r : roots) {
+        nlohmann::ordered_json j{{"path", r.path}, {"target", r.target}};
+        if (!r.environment.empty()) j["environment"] = r.environment;
+        list.push_back(std::move(j));
+    }
+    nlohmann::ordered_json doc{{"comment", "directories coconut generate owns here: replaced whole on every run, removed "
+                                           "when no longer generated; do not edit"},
+                               {"roots", std::move(list)}};
+    return doc.dump(2) + "\n";
+}
+
+OwnedRootsPlan plan_owned_roots(const std::vector<OwnedRoot>& previous, const std::vector<OwnedRoot>& produced,
+                                const std::vector<std::string>& targets_run,
+                                const std::vector<std::string>& environments_generated,
+                                const std::vector<std::string>& spec_environments) {
+    auto contains = [](const std::vector<std::string>& v, const std::string& x) {
+        return std::find(v.begin(), v.end(), x) != v.end();
+    };
+    OwnedRootsPlan plan;
+    plan.keep = produced;
+    for (const auto& old : previous) {
+        const bool still_produced = std::any_of(produced.begin(), produced.end(), [&](const OwnedRoot& r) { return r.path == old.path; });
+        if (still_produced) continue;
+        // Another target's root, or an environment this run did not generate but the spec still
+        // has: not this run's business, so it stays recorded.
+        const bool target_ran = contains(targets_run, old.target);
+        const bool environment_covered = old.environment.empty() || contains(environments_generated, old.environment) ||
+                                         !contains(spec_environments, old.environment);
+        if (target_ran && environment_covered) {
+            if (!contains(plan.remove, old.path)) plan.remove.push_back(old.path);
+        } else {
+            plan.keep.push_back(old);
+        }
+    }
+    std::sort(plan.keep.begin(), plan.keep.end(), [](const OwnedRoot& a, const OwnedRoot& b) { return a.path < b.path; });
+    std::sort(plan.remove.begin(), plan.remove.end());
+    return plan;
 }
 
 }  // namespace coconut::actions

@@ -5,7 +5,6 @@
 #include "coconut/actions/build.hpp"
 #include "coconut/cli/command.hpp"
 #include "coconut/platform/builders/image_builder.hpp"
-#include "coconut/platform/process_runner.hpp"
 #include "coconut/util/strings.hpp"
 
 namespace coconut::cli {
@@ -57,7 +56,7 @@ public:
         return sub;
     }
 
-    int run() override {
+    int run(Context& context) override {
         if (m_options.registry_username.empty()) m_options.registry_username = env_or("COCONUT_REGISTRY_USER");
         m_options.registry_password = env_or("COCONUT_REGISTRY_PASSWORD");
         m_options.created = created_from_source_date_epoch();
@@ -70,8 +69,7 @@ public:
             events.on_output = [](std::string_view service, std::string_view line, bool) {
                 std::cerr << "[" << service << "] " << line << "\n";
             };
-        platform::ProcessRunner runner;
-        auto r = actions::BuildAction(m_options, runner, std::move(events)).run();
+        auto r = actions::BuildAction(m_options, context.runner, std::move(events)).run();
         if (!r) return report(r.error());
         if (!r->problems.empty()) {
             print_problems(r->problems);

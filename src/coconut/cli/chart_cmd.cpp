@@ -2,7 +2,6 @@
 
 #include "coconut/actions/chart.hpp"
 #include "coconut/cli/command.hpp"
-#include "coconut/platform/process_runner.hpp"
 
 namespace coconut::cli {
 namespace {
@@ -30,11 +29,10 @@ public:
         return sub;
     }
 
-    int run() override {
+    int run(Context& context) override {
         actions::ChartEvents events;
         if (!m_quiet) events.on_step = [](std::string_view message) { std::cerr << "==> " << message << "\n"; };
-        platform::ProcessRunner runner;
-        actions::ChartAction action(m_options, runner, std::move(events));
+        actions::ChartAction action(m_options, context.runner, std::move(events));
         const bool push = m_push->parsed();
         auto r = push ? action.push() : action.package();
         if (!r) return report(r.error());

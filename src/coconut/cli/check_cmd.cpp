@@ -1,33 +1,14 @@
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "coconut/actions/check.hpp"
+#include "coconut/actions/rules.hpp"
 #include "coconut/cli/command.hpp"
 #include "coconut/policy/report/report.hpp"
 #include "coconut/policy/report/rules_doc.hpp"
 
 namespace coconut::cli {
 namespace {
-
-namespace fs = std::filesystem;
-
-// Where the repository root is relative to the current directory, so SARIF URIs are
-// repository-relative ("services/api/k8s/x.yaml") when coconut runs in a subdirectory.
-std::string repo_prefix() {
-    std::error_code ec;
-    const fs::path cwd = fs::current_path(ec);
-    if (ec) return {};
-    for (fs::path dir = cwd; !dir.empty(); dir = dir.parent_path()) {
-        if (fs::exists(dir / ".git", ec)) {
-            const fs::path rel = cwd.lexically_relative(dir);
-            return rel == "." || rel.empty() ? std::string() : rel.generic_string() + "/";
-        }
-        if (dir == dir.parent_path()) break;
-    }
-    return {};
-}
 
 class CheckCommand : public Command {
 public:
@@ -52,7 +33,7 @@ public:
             ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}))
             ->capture_default_str();
         sub->add_option("--policy", m_options.policy_paths, "Kyverno ClusterPolicy/Policy file or directory (repeatable)");
-        sub->add_option("--compliance", m_compliance, "Print control coverage for a framework")
+        sub->add_option("--compliance", m_options.compliance, "Print control coverage for a framework")
             ->check(CLI::IsMember({"soc2", "hipaa", "cis-k8s", "nsa", "gdpr"}));
         sub->add_option("--profile", m_options.profile, "Pod Security Standards profile (default: the spec's, else restricted)")
             ->check(CLI::IsMember({"baseline", "restricted"}));
@@ -62,53 +43,20 @@ public:
         return sub;
     }
 
-    int run() override {
+    int run(Context&) override {
         m_options.fail_on = *policy::parse_severity(m_fail_on);
         m_options.use_spec_in_path_mode = m_file_opt->count() > 0;
-        std::error_code ec;
-        if (m_options.paths.empty() && !fs::exists(m_options.spec_file, ec)) {
-            print_error("nothing to check: no PATH given and no spec at " + m_options.spec_file +
-                        " (pass files or directories, '-' for stdin, or -f SPEC to check what it generates)");
-            return finish(k_exit_usage);
-        }
-        auto result = actions::run_check(m_options);
-        if (!result) return finish(report(result.error()));
+        auto result = actions::CheckAction(m_options).run();
+        if (!result) return report(result.error());
         if (!result->problems.empty()) {
             print_problems(result->problems);
             return finish(k_exit_usage);
         }
-        const auto& findings = result->findings;
-        const auto& summary = result->summary;
-        std::optional<policy::report::ComplianceReport> compliance;
-        if (!m_compliance.empty()) compliance = policy::report::compliance(m_compliance, findings);
-
-        std::string out;
         const bool to_stdout = m_output.empty() || m_output == "-";
-        if (m_format == "json") {
-            auto j = policy::report::json(findings, summary);
-            if (compliance) j["compliance"] = policy::report::compliance_json(*compliance);
-            out = j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-        } else if (m_format == "sarif") {
-            out = policy::report::sarif(findings, {repo_prefix()}).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
-        } else if (m_format == "junit") {
-            out = policy::report::junit(findings, summary);
-        } else {
-            const bool color = to_stdout && use_color(stdout);
-            out = policy::report::text(findings, summary, {color});
-            if (compliance) out += "\n" + policy::report::compliance_text(*compliance, color);
-        }
-        if (to_stdout) {
-            std::cout << out;
-        } else {
-            std::ofstream file(m_output, std::ios::binary | std::ios::trunc);
-            file << out;
-            if (!file.flush()) {
-                print_error(m_output + ": cannot write the report");
-                return finish(k_exit_usage);
-            }
-            if (m_format != "text") std::cerr << policy::report::text({}, summary, {false});
-        }
-        return finish(summary.failed ? k_exit_failure : k_exit_ok);
+        if (!write_output(format(*result, to_stdout && use_color(stdout)), m_output)) return finish(k_exit_usage);
+        // A machine-readable report went to a file: the summary line still tells a person what happened.
+        if (!to_stdout && m_format != "text") std::cerr << policy::report::text({}, result->summary, {false});
+        return finish(result->summary.failed ? k_exit_failure : k_exit_ok);
     }
 
 private:
@@ -117,7 +65,20 @@ private:
     std::string m_format = "text";
     std::string m_output;
     std::string m_fail_on = "low";
-    std::string m_compliance;
+
+    std::string format(const actions::CheckResult& r, bool color) const {
+        constexpr auto replace = nlohmann::ordered_json::error_handler_t::replace;
+        if (m_format == "json") {
+            auto j = policy::report::json(r.findings, r.summary);
+            if (r.compliance) j["compliance"] = policy::report::compliance_json(*r.compliance);
+            return j.dump(2, ' ', false, replace) + "\n";
+        }
+        if (m_format == "sarif") return policy::report::sarif(r.findings, {r.uri_prefix}).dump(2, ' ', false, replace) + "\n";
+        if (m_format == "junit") return policy::report::junit(r.findings, r.summary);
+        std::string out = policy::report::text(r.findings, r.summary, {color});
+        if (r.compliance) out += "\n" + policy::report::compliance_text(*r.compliance, color);
+        return out;
+    }
 };
 
 class RulesCommand : public Command {
@@ -134,14 +95,12 @@ public:
         return sub;
     }
 
-    int run() override {
+    int run(Context&) override {
+        const actions::RulesAction rules;
         if (m_show->parsed()) {
-            const policy::Rule* rule = policy::RuleRegistry::instance().find(m_id);
-            if (rule == nullptr) {
-                print_error("unknown rule '" + m_id + "' (see 'coconut rules list')");
-                return finish(k_exit_usage);
-            }
-            std::cout << policy::report::rule_text(rule->info());
+            auto info = rules.show(m_id);
+            if (!info) return report(info.error());
+            std::cout << policy::report::rule_text(**info);
             return finish(k_exit_ok);
         }
         if (m_format == "json") {
@@ -149,11 +108,9 @@ public:
         } else if (m_format == "markdown") {
             std::cout << policy::report::rules_markdown();
         } else {
-            for (const policy::Rule* r : policy::RuleRegistry::instance().all()) {
-                const auto& info = r->info();
-                std::printf("%-34s %-9s %-16s %s\n", info.id.c_str(), policy::to_string(info.severity),
-                            policy::to_string(info.input), info.title.c_str());
-            }
+            for (const policy::RuleInfo* info : rules.list())
+                std::printf("%-34s %-9s %-16s %s\n", info->id.c_str(), policy::to_string(info->severity),
+                            policy::to_string(info->input), info->title.c_str());
         }
         return finish(k_exit_ok);
     }

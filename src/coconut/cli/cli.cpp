@@ -7,9 +7,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "coconut/cli/command.hpp"
+#include "coconut/platform/process_runner.hpp"
+#include "coconut/util/fs.hpp"
 #include "coconut/util/signals.hpp"
 #include "coconut/yaml/emit.hpp"
 
@@ -38,9 +41,36 @@ void print_error(const std::string& message) {
     std::cerr << bold("coconut:", color) << " " << red("error:", color) << " " << message << "\n";
 }
 
+int exit_code_for(util::ErrorCode code) {
+    switch (code) {
+        case util::ErrorCode::Failure: return k_exit_failure;
+        case util::ErrorCode::Interrupted: return k_exit_interrupted;
+        case util::ErrorCode::Usage:
+        case util::ErrorCode::Input:
+        case util::ErrorCode::Internal: return k_exit_usage;
+    }
+    return k_exit_usage;
+}
+
 int report(const util::Error& e) {
     print_error(e.message);
-    return e.exit_code();
+    return finish(exit_code_for(e.code));
+}
+
+bool write_output(const std::string& text, const std::string& file) {
+    if (file.empty() || file == "-") {
+        std::cout << text;
+        return true;
+    }
+    const std::filesystem::path path(file);
+    const std::filesystem::path parent = path.parent_path();
+    auto w = util::write_tree_atomic(parent.empty() ? std::filesystem::path(".") : parent,
+                                     {{path.filename().string(), text}}, {});
+    if (!w) {
+        print_error(file + ": cannot write the report: " + w.error().message);
+        return false;
+    }
+    return true;
 }
 
 void print_problems(const std::vector<spec::Problem>& problems) {
@@ -93,8 +123,11 @@ int run(int argc, char** argv) {
         std::cerr << "Run 'coconut --help' (or 'coconut COMMAND --help') for usage.\n";
         return k_exit_usage;
     }
+    // The composition root: the dependencies every action gets.
+    platform::ProcessRunner runner;
+    Context context{runner};
     for (auto& [cmd, sub] : commands)
-        if (sub->parsed()) return cmd->run();
+        if (sub->parsed()) return cmd->run(context);
     return k_exit_usage;
 }
 

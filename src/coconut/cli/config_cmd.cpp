@@ -1,4 +1,4 @@
-#include "coconut/actions/generate.hpp"
+#include "coconut/actions/config.hpp"
 #include "coconut/cli/command.hpp"
 
 namespace coconut::cli {
@@ -16,15 +16,14 @@ public:
         return sub;
     }
 
-    int run() override {
-        auto loaded = actions::load_spec(m_file);
-        if (!loaded.problems.empty()) {
-            print_problems(loaded.problems);
+    int run(Context&) override {
+        auto result = actions::ConfigAction(m_file, m_env).run();
+        if (!result) return report(result.error());
+        if (!result->problems.empty()) {
+            print_problems(result->problems);
             return finish(k_exit_usage);
         }
-        auto data = loaded.spec.resolved_data(m_env);
-        if (!data) return report(data.error());
-        print_data(*data, m_format);
+        print_data(result->data, m_format);
         return finish(k_exit_ok);
     }
 
@@ -43,9 +42,9 @@ public:
             ->capture_default_str();
         return sub;
     }
-    int run() override {
-        print_data(spec::json_schema(), m_format);
-        return k_exit_ok;
+    int run(Context&) override {
+        print_data(actions::SchemaAction().run(), m_format);
+        return finish(k_exit_ok);
     }
 
 private:

@@ -25,7 +25,7 @@ public:
         return sub;
     }
 
-    int run() override {
+    int run(Context&) override {
         auto r = actions::GenerateAction(m_options).run();
         if (!r) return report(r.error());
         if (!r->problems.empty()) {
@@ -43,11 +43,17 @@ public:
                 for (const auto* a : r->artifacts.all())
                     std::cout << (std::filesystem::path(m_options.output_dir) / a->path).string() << "\n";
             }
+            for (const auto& dir : r->removed)
+                std::cerr << "dry run: would remove " << (std::filesystem::path(m_options.output_dir) / dir).string()
+                          << " (no longer generated)\n";
             std::cerr << "dry run: " << r->artifacts.size() << " files would be written; nothing was written\n";
         } else {
             std::cerr << "wrote " << r->artifacts.size() << " files to " << m_options.output_dir << " (targets: "
                       << util::join(r->targets, ", ") << "; environments: "
                       << (r->environments.empty() ? std::string("none") : util::join(r->environments, ", ")) << ")\n";
+            for (const auto& dir : r->removed)
+                std::cerr << "removed " << (std::filesystem::path(m_options.output_dir) / dir).string()
+                          << " (no longer generated)\n";
         }
         return finish(k_exit_ok);
     }

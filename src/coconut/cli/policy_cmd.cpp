@@ -1,13 +1,11 @@
 #include <iostream>
 
 #include "coconut/cli/command.hpp"
-#include "coconut/policy/kyverno/kyverno.hpp"
+#include "coconut/actions/policy_test.hpp"
 
 namespace coconut::cli {
 namespace {
 
-// `coconut policy test DIR`: runs a team's Kyverno CLI test files (kyverno-test.yaml /
-// cli.kyverno.io/v1alpha1 Test) with coconut's evaluator, to prove it agrees with Kyverno.
 class PolicyCommand : public Command {
 public:
     CLI::App* setup(CLI::App& app) override {
@@ -21,21 +19,12 @@ public:
         return sub;
     }
 
-    int run() override {
-        auto report = policy::kyverno::run_tests(m_dir);
-        if (!report) return finish(cli::report(report.error()));
-        const auto& cases = report->cases;
+    int run(Context&) override {
+        auto result = actions::PolicyTestAction(m_dir).run();
+        if (!result) return report(result.error());
+        const auto& cases = result->cases;
         if (m_format == "json") {
-            nlohmann::ordered_json list = nlohmann::ordered_json::array();
-            for (const auto& c : cases)
-                list.push_back({{"test_file", c.test_file}, {"policy", c.policy}, {"rule", c.rule}, {"kind", c.kind},
-                                {"resource", c.resource}, {"expected", c.expected}, {"actual", c.actual},
-                                {"agree", c.agree}, {"message", c.message}});
-            std::cout << nlohmann::ordered_json{{"test_files", report->test_files},
-                                                {"cases", list},
-                                                {"agreed", report->agreed()},
-                                                {"total", cases.size()}}
-                             .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+            std::cout << actions::to_json(*result).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
                       << "\n";
         } else {
             for (const auto& c : cases) {
@@ -44,14 +33,14 @@ public:
                 if (!c.agree && !c.message.empty()) std::cout << " (" << c.message << ")";
                 std::cout << "\n";
             }
-            std::cout << report->agreed() << " of " << cases.size() << " results agree ("
-                      << report->test_files.size() << " test files)\n";
+            std::cout << result->agreed() << " of " << cases.size() << " results agree (" << result->test_files.size()
+                      << " test files)\n";
         }
         if (cases.empty()) {
             print_error("no Kyverno test results found under " + m_dir);
             return finish(k_exit_usage);
         }
-        return finish(report->agreed() == cases.size() ? k_exit_ok : k_exit_failure);
+        return finish(result->agreed() == cases.size() ? k_exit_ok : k_exit_failure);
     }
 
 private:

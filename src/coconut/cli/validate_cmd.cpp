@@ -1,6 +1,6 @@
 #include <iostream>
 
-#include "coconut/actions/generate.hpp"
+#include "coconut/actions/validate.hpp"
 #include "coconut/cli/command.hpp"
 
 namespace coconut::cli {
@@ -17,24 +17,17 @@ public:
         return sub;
     }
 
-    int run() override {
-        auto loaded = actions::load_spec(m_file);
-        const bool ok = loaded.problems.empty();
+    int run(Context&) override {
+        const auto result = actions::ValidateAction(m_file).run();
         if (m_format == "json") {
-            nlohmann::ordered_json problems = nlohmann::ordered_json::array();
-            for (const auto& p : loaded.problems)
-                problems.push_back({{"file", p.file}, {"line", p.mark.line}, {"column", p.mark.column},
-                                    {"path", p.path}, {"message", p.message}});
-            std::cout << nlohmann::ordered_json{{"file", m_file}, {"valid", ok}, {"problems", problems}}.dump(2) << "\n";
-        } else if (ok) {
-            const auto& s = loaded.spec.base();
-            std::cout << m_file << ": valid (" << s.services.size()
-                      << (s.services.size() == 1 ? " service, " : " services, ") << s.environments.size()
-                      << (s.environments.size() == 1 ? " environment)" : " environments)") << "\n";
+            std::cout << actions::to_json(result).dump(2) << "\n";
+        } else if (result.valid()) {
+            std::cout << m_file << ": valid (" << result.services << (result.services == 1 ? " service, " : " services, ")
+                      << result.environments << (result.environments == 1 ? " environment)" : " environments)") << "\n";
         } else {
-            print_problems(loaded.problems);
+            print_problems(result.problems);
         }
-        return finish(ok ? k_exit_ok : k_exit_usage);
+        return finish(result.valid() ? k_exit_ok : k_exit_usage);
     }
 
 private:

@@ -23,8 +23,14 @@ std::vector<const Artifact*> ArtifactSet::all() const {
     return out;
 }
 
-void ArtifactSet::add_root(std::string dir) {
+void ArtifactSet::add_root(std::string dir, std::string environment) {
+    if (!environment.empty()) m_root_environments[dir] = std::move(environment);
     if (std::find(m_roots.begin(), m_roots.end(), dir) == m_roots.end()) m_roots.push_back(std::move(dir));
+}
+
+std::string ArtifactSet::root_environment(std::string_view dir) const {
+    auto it = m_root_environments.find(dir);
+    return it == m_root_environments.end() ? std::string() : it->second;
 }
 
 Registry& Registry::instance() {

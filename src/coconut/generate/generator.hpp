@@ -27,13 +27,18 @@ public:
     [[nodiscard]] const Artifact* find(std::string_view path) const;
     [[nodiscard]] std::vector<const Artifact*> all() const;   // sorted by path
     [[nodiscard]] std::size_t size() const { return m_items.size(); }
-    // Directories the generators own (replaced whole on write), e.g. "k8s/base".
-    void add_root(std::string dir);
+    // Directories the generators own (replaced whole on write), e.g. "k8s/base". A root that
+    // belongs to one environment ("k8s/overlays/staging") names it, so a run restricted to other
+    // environments leaves it alone.
+    void add_root(std::string dir, std::string environment = {});
     [[nodiscard]] const std::vector<std::string>& roots() const { return m_roots; }
+    // The environment a root belongs to; empty for roots shared by all environments.
+    [[nodiscard]] std::string root_environment(std::string_view dir) const;
 
 private:
     std::map<std::string, Artifact, std::less<>> m_items;
     std::vector<std::string> m_roots;
+    std::map<std::string, std::string, std::less<>> m_root_environments;
 };
 
 struct GenerateInput {

@@ -8,19 +8,24 @@
 
 namespace coconut::util {
 
+// What went wrong, not how the process ends: the CLI maps categories to exit codes in one
+// place (cli::exit_code_for), the server maps them to HTTP statuses. Categories are distinct
+// values so a test that asserts one cannot pass for another.
 enum class ErrorCode {
-    Usage = 2,        // bad flags, bad input: exit 2
-    Input = 2,        // invalid spec / unreadable file: exit 2
-    Failure = 1,      // a step failed (tool error, findings): exit 1
-    Interrupted = 130,
+    Usage,        // bad flags or arguments: unknown target, --push without a registry, ...
+    Input,        // bad input: an invalid spec, an unreadable or malformed file
+    Failure,      // a step failed: a tool exited non-zero, a push was refused, a gate said no
+    Interrupted,  // the user interrupted (SIGINT/SIGTERM)
+    Internal,     // a bug or resource exhaustion caught at the top (exceptions, bad_alloc)
 };
+
+// "usage", "input", "failure", "interrupted", "internal": for JSON output and logs.
+const char* to_string(ErrorCode code);
 
 struct Error {
     ErrorCode code = ErrorCode::Input;
     std::string message;
     std::string context;  // e.g. the file or field path it concerns
-
-    [[nodiscard]] int exit_code() const { return static_cast<int>(code); }
 };
 
 template <class T>

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -57,8 +58,51 @@ bool under_root(const std::string& path, const std::string& root) {
 
 }  // namespace
 
+namespace {
+
+bool in_any_root(const std::string& rel, const std::vector<std::string>& roots) {
+    return std::any_of(roots.begin(), roots.end(), [&](const std::string& root) { return under_root(rel, root); });
+}
+
+// The moves of one write: each is recorded so a failure can put everything back.
+class MoveJournal {
+public:
+    explicit MoveJournal(const RenameFn& rename) : m_rename(rename) {}
+    // Moves `from` to `to` (creating `to`'s parent); records it; false with `ec` set on failure.
+    bool move(const fs::path& from, const fs::path& to, std::error_code& ec) {
+        fs::create_directories(to.parent_path(), ec);
+        if (ec) return false;
+        m_rename(from, to, ec);
+        if (ec) return false;
+        m_done.push_back({from, to});
+        return true;
+    }
+    // Undoes every recorded move, newest first.
+    void undo() {
+        for (auto it = m_done.rbegin(); it != m_done.rend(); ++it) {
+            std::error_code ignored;
+            m_rename(it->second, it->first, ignored);
+        }
+        m_done.clear();
+    }
+
+private:
+    const RenameFn& m_rename;
+    std::vector<std::pair<fs::path, fs::path>> m_done;
+};
+
+}  // namespace
+
 Expected<void> write_tree_atomic(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files,
-                                 const std::vector<std::string>& replace_roots) {
+                                 const std::vector<std::string>& replace_roots,
+                                 const std::vector<std::string>& remove_roots) {
+    const RenameFn rename = [](const fs::path& from, const fs::path& to, std::error_code& ec) { fs::rename(from, to, ec); };
+    return write_tree_atomic(dir, files, replace_roots, remove_roots, rename);
+}
+
+Expected<void> write_tree_atomic(const fs::path& dir, const std::vector<std::pair<std::string, std::string>>& files,
+                                 const std::vector<std::string>& replace_roots,
+                                 const std::vector<std::string>& remove_roots, const RenameFn& rename) {
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return fail(ErrorCode::Failure, dir.string() + ": cannot create output directory: " + ec.message());
@@ -83,12 +127,9 @@ Expected<void> write_tree_atomic(const fs::path& dir, const std::vector<std::pai
         cleanup();
         return fail(ErrorCode::Interrupted, "interrupted before writing " + dir.string() + "; nothing was changed");
     }
-    // Every byte is on disk. Prepare every destination of a loose file before anything moves,
-    // so the only step that can still fail part way is rename(2) itself.
+    // Every byte is on disk. Check every destination of a loose file before anything moves.
     for (const auto& [rel, bytes] : files) {
-        bool in_root = false;
-        for (const auto& root : replace_roots) in_root = in_root || under_root(rel, root);
-        if (in_root) continue;
+        if (in_any_root(rel, replace_roots)) continue;
         const fs::path target = dir / rel;
         fs::create_directories(target.parent_path(), ec);
         if (ec || fs::is_directory(target)) {
@@ -98,40 +139,30 @@ Expected<void> write_tree_atomic(const fs::path& dir, const std::vector<std::pai
                                                 "; nothing was changed");
         }
     }
-    // Move into place.
-    for (const auto& root : replace_roots) {
+    MoveJournal journal(rename);
+    auto give_up = [&](const fs::path& target, const std::string& what) -> Expected<void> {
+        journal.undo();
+        cleanup();
+        return fail(ErrorCode::Failure, target.string() + ": " + what + ": " + ec.message() + "; nothing was changed");
+    };
+    // Previous roots (replaced or no longer produced) go aside first, then the new ones move in.
+    std::vector<std::string> aside = replace_roots;
+    aside.insert(aside.end(), remove_roots.begin(), remove_roots.end());
+    for (const auto& root : aside) {
         const fs::path target = dir / root;
+        if (fs::exists(fs::symlink_status(target, ec)) && !journal.move(target, old / "roots" / root, ec))
+            return give_up(target, "cannot replace");
+    }
+    for (const auto& root : replace_roots) {
         const fs::path staged = tmp / root;
-        if (fs::exists(target, ec)) {
-            fs::create_directories((old / root).parent_path(), ec);
-            fs::rename(target, old / root, ec);
-            if (ec) {
-                cleanup();
-                return fail(ErrorCode::Failure, target.string() + ": cannot replace: " + ec.message());
-            }
-        }
-        if (fs::exists(staged, ec)) {
-            fs::create_directories(target.parent_path(), ec);
-            fs::rename(staged, target, ec);
-            if (ec) {
-                // Put the previous tree back before giving up.
-                std::error_code ignored;
-                fs::rename(old / root, target, ignored);
-                cleanup();
-                return fail(ErrorCode::Failure, target.string() + ": cannot move into place: " + ec.message());
-            }
-        }
+        if (fs::exists(staged, ec) && !journal.move(staged, dir / root, ec)) return give_up(dir / root, "cannot move into place");
     }
     for (const auto& [rel, bytes] : files) {
-        bool in_root = false;
-        for (const auto& root : replace_roots) in_root = in_root || under_root(rel, root);
-        if (in_root) continue;
-        fs::create_directories((dir / rel).parent_path(), ec);
-        fs::rename(tmp / rel, dir / rel, ec);
-        if (ec) {
-            cleanup();
-            return fail(ErrorCode::Failure, (dir / rel).string() + ": cannot move into place: " + ec.message());
-        }
+        if (in_any_root(rel, replace_roots)) continue;
+        const fs::path target = dir / rel;
+        if (fs::exists(fs::symlink_status(target, ec)) && !journal.move(target, old / "files" / rel, ec))
+            return give_up(target, "cannot replace");
+        if (!journal.move(tmp / rel, target, ec)) return give_up(target, "cannot move into place");
     }
     cleanup();
     return {};

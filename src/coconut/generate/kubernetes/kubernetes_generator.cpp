@@ -124,7 +124,7 @@ void write_overlay(const OverlayPlan& plan, const std::string& base_namespace, c
     if (!patches.empty()) k["patches"] = std::move(patches);
 
     out.add(dir + "kustomization.yaml", header + yaml::emit(k), k_kind_kustomization);
-    out.add_root(root);
+    out.add_root(root, env.environment);
 }
 
 // The generation state of one environment: its objects are built a group at a time, diffed
