@@ -60,7 +60,7 @@ protected:
             m_linted = cmd.argv.size() == 4 && fs::exists(fs::path(cmd.argv[3]) / "Chart.yaml") &&
                        fs::exists(fs::path(cmd.argv[3]) / "values.schema.json") &&
                        fs::exists(fs::path(cmd.argv[3]) / "values-staging.yaml") &&
-                       fs::exists(fs::path(cmd.argv[3]) / "templates" / "deployment.yaml");
+                       fs::exists(fs::path(cmd.argv[3]) / "templates" / "services" / "web.yaml");
             return fake_result("1 chart(s) linted, 0 chart(s) failed\n");
         };
         runner->expect_prefix({"helm", "package"}).handler = [](const Command& cmd) -> coconut::util::Expected<CommandResult> {
@@ -153,7 +153,7 @@ TEST_F(ChartActionTest, HelmMissing) {
     EXPECT_EQ(r.error().message,
               "helm not found on PATH; install Helm >= 3.8 (https://helm.sh/docs/intro/install/) or name the binary "
               "with --helm PATH");
-    EXPECT_EQ(r.error().exit_code(), 1);
+    EXPECT_EQ(r.error().code, coconut::util::ErrorCode::Failure);
 }
 
 TEST_F(ChartActionTest, HelmTooOldForOciPush) {
@@ -181,7 +181,7 @@ TEST_F(ChartActionTest, PushNeedsAnOciDestination) {
     o.destination = "https://charts.example.com";
     auto r = ChartAction(o, runner).push();
     ASSERT_FALSE(r.has_value());
-    EXPECT_EQ(r.error().exit_code(), 2);
+    EXPECT_EQ(r.error().code, coconut::util::ErrorCode::Usage);
     EXPECT_NE(r.error().message.find("oci://REGISTRY/REPOSITORY"), std::string::npos);
     EXPECT_TRUE(runner->calls().empty());
 }

@@ -1,9 +1,9 @@
-// Unit tests of the `helm` generator: chart layout and metadata, values derived from the
-// Kubernetes objects (and the refusal of objects the templates could not render back), the
-// per-environment values files (only differences, Helm's merge rules), the strictness of
-// values.schema.json, and the consistency of templates, values and schema. `helm lint`,
-// `helm template` and the equality with the kubernetes target run for real in
-// tests/integration/helm.sh.
+// Unit tests of the `helm` generator: chart layout and metadata; the chart model (templates are
+// the kubernetes target's objects with holes, values read out of the same objects, and the
+// refusal of any difference no value covers); the per-environment values files (only
+// differences, Helm's merge rules); the strictness of values.schema.json; and the consistency
+// of templates, slots and schema. `helm lint`, `helm template` and the equality with the
+// kubernetes target run for real in tests/integration/helm.sh.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -14,9 +14,11 @@
 
 #include "coconut/generate/generator.hpp"
 #include "coconut/generate/helm/helm_generator.hpp"
+#include "coconut/generate/helm/chart_files.hpp"
+#include "coconut/generate/helm/chart_model.hpp"
 #include "coconut/generate/helm/schema.hpp"
-#include "coconut/generate/helm/templates.hpp"
-#include "coconut/generate/helm/values.hpp"
+#include "coconut/generate/helm/slots.hpp"
+#include "coconut/generate/helm/values_tree.hpp"
 #include "coconut/generate/kubernetes/objects.hpp"
 #include "coconut/spec/load.hpp"
 
@@ -105,10 +107,19 @@ ArtifactSet generate(const Loaded& l) {
     return out;
 }
 
-Json values_of(const spec::Spec& s) {
-    auto v = helm::chart_values(s);
-    EXPECT_TRUE(v.has_value()) << (v ? "" : v.error().message);
-    return v ? *v : Json();
+helm::ChartModel model_of(const Loaded& l) {
+    auto m = helm::build_chart_model(l.base, l.envs);
+    EXPECT_TRUE(m.has_value()) << (m ? "" : m.error().message);
+    return m ? std::move(*m) : helm::ChartModel();
+}
+
+Json values_of(const Loaded& l, const std::string& env = {}) {
+    const auto m = model_of(l);
+    if (env.empty()) return m.base_values;
+    for (const auto& [name, v] : m.environment_values)
+        if (name == env) return v;
+    ADD_FAILURE() << "no environment " << env;
+    return Json();
 }
 
 const std::string& content(const ArtifactSet& a, const std::string& path) {
@@ -178,8 +189,7 @@ void validate(const Json& root, const Json& schema, const Json& v, const std::st
         for (std::size_t i = 0; i < v.size(); ++i) validate(root, s["items"], v[i], path + "[" + std::to_string(i) + "]", errors);
 }
 
-std::vector<std::string> schema_errors(const Json& values) {
-    const Json schema = helm::values_schema();
+std::vector<std::string> schema_errors(const Json& schema, const Json& values) {
     std::vector<std::string> errors;
     validate(schema, schema, values, "", errors);
     return errors;
@@ -196,20 +206,12 @@ TEST(HelmChart, WritesTheChartLayout) {
         "chart/Chart.yaml",
         "chart/templates/NOTES.txt",
         "chart/templates/_helpers.tpl",
-        "chart/templates/configmap.yaml",
-        "chart/templates/cronjob.yaml",
-        "chart/templates/deployment.yaml",
-        "chart/templates/externalsecret.yaml",
-        "chart/templates/hpa.yaml",
-        "chart/templates/ingress.yaml",
-        "chart/templates/job.yaml",
         "chart/templates/namespace.yaml",
-        "chart/templates/networkpolicy.yaml",
-        "chart/templates/pdb.yaml",
-        "chart/templates/pvc.yaml",
-        "chart/templates/service.yaml",
-        "chart/templates/serviceaccount.yaml",
-        "chart/templates/statefulset.yaml",
+        "chart/templates/services/api.yaml",
+        "chart/templates/services/db.yaml",
+        "chart/templates/services/report.yaml",
+        "chart/templates/services/web.yaml",
+        "chart/templates/services/worker.yaml",
         "chart/templates/tests/test-connection.yaml",
         "chart/values-production.yaml",
         "chart/values-quiet.yaml",
@@ -275,8 +277,8 @@ TEST(HelmChart, ChartVersionIsSemVer) {
 // ---- values --------------------------------------------------------------------------------------
 
 TEST(HelmValues, GlobalValues) {
-    Json v = values_of(load().base);
-    EXPECT_EQ(v["app"], Json::parse(R"({"name":"shop","version":"1.4.2"})"));
+    Json v = values_of(load());
+    EXPECT_EQ(v["app"], Json::parse(R"({"version":"1.4.2"})"));
     EXPECT_EQ(v["namespace"]["create"], false);
     EXPECT_EQ(v["namespace"]["podSecurity"]["enforce"], "restricted");
     EXPECT_EQ(v["networkPolicy"]["defaultDeny"], true);
@@ -288,45 +290,44 @@ TEST(HelmValues, GlobalValues) {
 }
 
 TEST(HelmValues, WebService) {
-    Json web = values_of(load().base)["services"]["web"];
-    EXPECT_EQ(web["type"], "web");
+    Json web = values_of(load())["services"]["web"];
+    EXPECT_EQ(web["enabled"], true);
     EXPECT_EQ(web["kind"], "Deployment");
     EXPECT_EQ(web["image"], Json::parse(R"({"repository":"registry.example.com/shop/shop-web","tag":"1.4.2",
                                            "digest":"","pullPolicy":"IfNotPresent"})"));
     EXPECT_EQ(web["port"], 8080);
-    EXPECT_EQ(web["portName"], "http");
-    EXPECT_EQ(web["replicas"], 2);   // the HPA's floor
+    EXPECT_FALSE(web.contains("replicas"));   // the HPA owns them
     EXPECT_EQ(web["autoscaling"], Json::parse(R"({"enabled":true,"minReplicas":2,"maxReplicas":10,
                                                  "targetCPUUtilizationPercentage":70})"));
     EXPECT_EQ(web["env"], Json::parse(R"({"LOG_LEVEL":"info","FEATURE_X":"on"})"));
     // secrets keep the spec's order (a list: Go templates would sort a map)
     EXPECT_EQ(web["secrets"], Json::parse(R"([{"name":"SESSION_KEY","key":"shop/session"},
                                              {"name":"DATABASE_URL","key":"shop/db"}])"));
-    EXPECT_TRUE(web.contains("configHash"));
+    EXPECT_TRUE(web["podAnnotations"].contains("coconut.dev/config-hash"));
     EXPECT_EQ(web["readinessProbe"]["httpGet"]["path"], "/healthz");
     EXPECT_EQ(web["securityContext"]["readOnlyRootFilesystem"], true);
     EXPECT_EQ(web["podSecurityContext"]["runAsUser"], 10001);
-    EXPECT_EQ(web["service"], Json::parse(R"({"type":"ClusterIP","appProtocol":"http"})"));
+    EXPECT_EQ(web["service"], Json::parse(R"({"type":"ClusterIP"})"));
     EXPECT_EQ(web["ingress"]["enabled"], true);
     EXPECT_EQ(web["ingress"]["className"], "nginx");
     EXPECT_EQ(web["ingress"]["host"], "shop.example.com");
-    EXPECT_EQ(web["ingress"]["tls"], Json::parse(R"({"enabled":true,"secretName":"web-tls"})"));
-    EXPECT_EQ(web["podDisruptionBudget"]["enabled"], true);
+    EXPECT_EQ(web["ingress"]["tls"], Json::parse(R"([{"hosts":["shop.example.com"],"secretName":"web-tls"}])"));
+    EXPECT_EQ(web["podDisruptionBudget"], Json::parse(R"({"enabled":true,"maxUnavailable":1})"));
     EXPECT_EQ(web["networkPolicy"]["enabled"], true);
     EXPECT_FALSE(web.contains("schedule"));
     EXPECT_FALSE(web.contains("volumeClaimTemplates"));
 }
 
 TEST(HelmValues, OtherKinds) {
-    Json s = values_of(load().base)["services"];
+    Json s = values_of(load())["services"];
     // image pinned by tag and digest
     EXPECT_EQ(s["api"]["image"]["repository"], "registry.example.com/shop/api");
     EXPECT_EQ(s["api"]["image"]["tag"], "3.1");
-    EXPECT_EQ(s["api"]["image"]["digest"],
-              "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
-    EXPECT_EQ(s["api"]["autoscaling"], Json::parse(R"({"enabled":false})"));
+    EXPECT_EQ(s["api"]["image"]["digest"], "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
     EXPECT_EQ(s["api"]["replicas"], 1);
-    EXPECT_EQ(s["api"]["ingress"], Json::parse(R"({"enabled":false})"));
+    // no environment autoscales it or gives it an ingress: the chart has no such objects for it
+    EXPECT_FALSE(s["api"].contains("autoscaling"));
+    EXPECT_FALSE(s["api"].contains("ingress"));
     EXPECT_FALSE(s["api"].contains("env"));
     EXPECT_FALSE(s["api"].contains("secrets"));
     // persistent volume: a StatefulSet with claim templates
@@ -334,61 +335,43 @@ TEST(HelmValues, OtherKinds) {
     ASSERT_TRUE(s["db"].contains("volumeClaimTemplates"));
     EXPECT_EQ(s["db"]["volumeClaimTemplates"][0]["metadata"]["name"], "data");
     EXPECT_FALSE(s["db"].contains("persistentVolumeClaims"));
-    // no port: no Service, no ingress values
+    // no port: no Service
     EXPECT_EQ(s["worker"]["command"], Json::parse(R"(["python","-m","worker"])"));
     EXPECT_FALSE(s["worker"].contains("port"));
     EXPECT_FALSE(s["worker"].contains("service"));
-    EXPECT_FALSE(s["worker"].contains("ingress"));
     // a scheduled job with a persistent volume: CronJob + standalone claim, no replica values
     EXPECT_EQ(s["report"]["kind"], "CronJob");
     EXPECT_EQ(s["report"]["schedule"], "0 3 * * *");
-    EXPECT_EQ(s["report"]["cronJob"]["suspend"], false);
-    EXPECT_EQ(s["report"]["cronJob"]["concurrencyPolicy"], "Forbid");
-    EXPECT_TRUE(s["report"].contains("backoffLimit"));
-    EXPECT_EQ(s["report"]["restartPolicy"], "Never");
-    ASSERT_TRUE(s["report"].contains("persistentVolumeClaims"));
-    EXPECT_EQ(s["report"]["persistentVolumeClaims"][0]["name"], "cache");
-    EXPECT_EQ(s["report"]["persistentVolumeClaims"][0]["spec"]["resources"]["requests"]["storage"], "1Gi");
+    EXPECT_FALSE(s["report"].contains("suspend"));
+    EXPECT_EQ(s["report"]["persistentVolumeClaims"]["cache"]["resources"]["requests"]["storage"], "1Gi");
     EXPECT_FALSE(s["report"].contains("autoscaling"));
     EXPECT_FALSE(s["report"].contains("replicas"));
-}
-
-TEST(HelmValues, LongNamesCarryTheKubernetesTargetsInstanceLabel) {
-    const std::string svc = "queue-consumer-for-nightly-reconciliation-of-partner-ledgers";
-    auto l = load("apiVersion: coconut.dev/v1\nname: shop\nservices:\n  " + svc + ": {type: worker, image: busybox:1.36.1}\n  web: {type: web, image: nginx:1.27, port: 8080}\n");
-    Json s = values_of(l.base)["services"];
-    // `shop-<service>` is 65 characters: the kubernetes target shortens and hashes it
-    EXPECT_EQ(s[svc]["instanceLabel"], k8s::instance_label("shop", svc));
-    EXPECT_FALSE(s["web"].contains("instanceLabel"));   // the helper's default is right
-    EXPECT_EQ(schema_errors(values_of(l.base)), std::vector<std::string>{});
 }
 
 TEST(HelmValues, EnvironmentFilesHoldOnlyTheDifferences) {
     auto l = load();
     auto a = generate(l);
-    Json base = values_of(l.base);
-    for (const auto& env : l.envs) {
-        Json full = values_of(env);
-        Json diff = helm::values_diff(base, full);
+    const auto m = model_of(l);
+    for (const auto& [env, full] : m.environment_values) {
+        Json diff = helm::values_diff(m.base_values, full);
         // Layered over values.yaml with Helm's rules, the file gives the environment's values.
-        EXPECT_TRUE(helm::json_equal(helm::apply_values(base, diff), full)) << env.environment;
-        EXPECT_NE(content(a, "chart/values-" + env.environment + ".yaml").find("null deletes"), std::string::npos);
+        EXPECT_TRUE(helm::json_equal(helm::apply_values(m.base_values, diff), full)) << env;
+        EXPECT_NE(content(a, "chart/values-" + env + ".yaml").find("null deletes"), std::string::npos);
     }
-    const auto& staging = l.envs[0];
-    ASSERT_EQ(staging.environment, "staging");
-    Json d = helm::values_diff(base, values_of(staging));
-    EXPECT_EQ(d.size(), 1u) << d.dump();   // services only
+    Json d = helm::values_diff(m.base_values, values_of(l, "staging"));
+    EXPECT_EQ(d.size(), 1u) << d.dump();               // services only
     EXPECT_EQ(d["services"].size(), 1u) << d.dump();   // web only
     const Json& web = d["services"]["web"];
     EXPECT_EQ(web["replicas"], 1);
     EXPECT_EQ(web["autoscaling"]["enabled"], false);
     EXPECT_TRUE(web["autoscaling"]["minReplicas"].is_null());   // null deletes the base's key
     EXPECT_EQ(web["env"], Json::parse(R"({"LOG_LEVEL":"debug"})"));   // maps merge: only the change
-    EXPECT_TRUE(web.contains("configHash"));                         // env changed: pods roll
+    EXPECT_TRUE(web.contains("podAnnotations"));                     // env changed: the config hash rolls the pods
     EXPECT_FALSE(web.contains("image"));
     EXPECT_TRUE(web["topologySpreadConstraints"].is_null());         // one replica: no spreading
+    EXPECT_EQ(web["podDisruptionBudget"]["enabled"], false);
 
-    Json prod = helm::values_diff(base, values_of(l.envs[1]));
+    Json prod = helm::values_diff(m.base_values, values_of(l, "production"));
     EXPECT_EQ(prod["services"]["db"]["resources"]["requests"]["cpu"], "2");
     EXPECT_FALSE(prod["services"].contains("web"));
 
@@ -408,7 +391,7 @@ TEST(HelmValues, DiffAndApplyFollowHelmMergeRules) {
               Json::object());
 }
 
-TEST(HelmValues, ImageAndVersionHelpers) {
+TEST(HelmValues, ImageReferencesSplitAndJoinBack) {
     auto img = [](const char* ref) {
         auto p = helm::split_image(ref);
         return p.repository + "|" + p.tag + "|" + p.digest;
@@ -419,73 +402,145 @@ TEST(HelmValues, ImageAndVersionHelpers) {
     EXPECT_EQ(img("localhost:5000/app:2"), "localhost:5000/app|2|");
     EXPECT_EQ(img("r.io/a/b@sha256:abc"), "r.io/a/b||sha256:abc");
     EXPECT_EQ(img("r.io/a/b:1@sha256:abc"), "r.io/a/b|1|sha256:abc");
-
-    EXPECT_EQ(helm::version_label("1.4.2"), "1.4.2");
-    EXPECT_EQ(helm::version_label("1.0.0+build.5"), "1.0.0_build.5");
-    EXPECT_EQ(helm::version_label("-v1-"), "v1");
-    EXPECT_EQ(helm::version_label("1.0\xc3\xa9"), "1.0");   // one '_' per character, then trimmed
-    EXPECT_EQ(helm::version_label(std::string(70, 'a')), std::string(63, 'a'));
-    // the kubernetes target's own label function agrees on ASCII versions
-    for (const char* v : {"1.4.2", "1.0.0+build.5", "2024.01.15", "v1-"})
-        EXPECT_EQ(helm::version_label(v), k8s::sanitize_label_value(v)) << v;
 }
 
-// The chart must render every field of every object back; anything else is refused, naming the
-// object and the field, so a change of the kubernetes target cannot silently break equality.
-TEST(HelmValues, RefusesObjectsTheTemplatesWouldNotRenderBack) {
+// ---- the model: one object shape, two renderings -----------------------------------------------
+
+namespace {
+
+std::vector<helm::Rendering> renderings_of(const Loaded& l) {
+    std::vector<helm::Rendering> out;
+    auto add = [&](const spec::Spec& s) {
+        helm::Rendering r{s.environment, s.kubernetes_namespace(), {}, {}};
+        for (const auto& svc : s.services) r.services.push_back(svc.name);
+        auto objects = k8s::build_objects(s, r.namespace_name);
+        EXPECT_TRUE(objects.has_value());
+        if (objects) r.objects = std::move(*objects);
+        out.push_back(std::move(r));
+    };
+    add(l.base);
+    for (const auto& e : l.envs) add(e);
+    return out;
+}
+
+k8s::Object& find(helm::Rendering& r, const char* kind, const char* name) {
+    for (auto& o : r.objects)
+        if (o.kind == kind && o.name == name) return o;
+    throw std::runtime_error(std::string("no such object ") + kind + "/" + name);
+}
+
+const helm::TemplateObject& template_of(const helm::ChartModel& m, const char* kind, const char* name) {
+    for (const auto& o : m.objects)
+        if (o.kind == kind && o.name == name) return o;
+    throw std::runtime_error(std::string("no such template ") + kind + "/" + name);
+}
+
+}  // namespace
+
+// Every template renders, with each environment's values, exactly the kubernetes target's object
+// (build_chart_model proves it too; this says it in a test).
+TEST(HelmModel, EveryTemplateRendersTheKubernetesObjectOfEveryEnvironment) {
     const auto l = load();
-    auto objects = k8s::build_objects(l.base, "shop");
-    ASSERT_TRUE(objects.has_value());
-    ASSERT_TRUE(helm::values_from_objects(l.base, *objects).has_value());
-
-    auto find = [](std::vector<k8s::Object>& objs, const char* kind, const char* name) -> k8s::Object& {
-        for (auto& o : objs)
-            if (o.kind == kind && o.name == name) return o;
-        throw std::runtime_error("no such object");
-    };
-    auto refused = [&](std::vector<k8s::Object> objs, const std::string& what) {
-        auto r = helm::values_from_objects(l.base, objs);
-        EXPECT_FALSE(r.has_value()) << "accepted: " << what;
-        if (!r) {
-            EXPECT_NE(r.error().message.find(what), std::string::npos) << r.error().message;
+    const auto m = model_of(l);
+    auto rs = renderings_of(l);
+    std::size_t compared = 0;
+    for (std::size_t i = 0; i < rs.size(); ++i) {
+        const Json& values = i == 0 ? m.base_values : m.environment_values[i - 1].second;
+        for (const auto& o : rs[i].objects) {
+            if (o.kind == "Namespace") continue;   // rendered on request only
+            const auto& t = template_of(m, o.kind.c_str(), o.name.c_str());
+            auto r = helm::render_object(m, t, values, rs[i].namespace_name);
+            ASSERT_TRUE(r.has_value()) << r.error().message;
+            ASSERT_TRUE(r->has_value()) << o.kind << "/" << o.name << " in " << rs[i].environment;
+            EXPECT_TRUE(helm::json_equal(**r, o.body)) << o.kind << "/" << o.name << " in " << rs[i].environment;
+            ++compared;
         }
+    }
+    EXPECT_GT(compared, 40u);
+}
+
+// One place per change: a field the kubernetes target adds to an object shows up in the chart
+// with no change to the helm generator.
+TEST(HelmModel, AFieldAddedToAnObjectNeedsNoChartChange) {
+    auto rs = renderings_of(load());
+    for (auto& r : rs) {
+        find(r, "Deployment", "web").body["spec"]["minReadySeconds"] = 7;
+        find(r, "Deployment", "web").body["spec"]["template"]["spec"]["dnsPolicy"] = "ClusterFirst";
+    }
+    auto m = helm::build_chart_model("shop", rs);
+    ASSERT_TRUE(m.has_value()) << m.error().message;
+    const std::string text = helm::template_text(*m, template_of(*m, "Deployment", "web"));
+    EXPECT_NE(text.find("\n  minReadySeconds: 7\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("\n      dnsPolicy: ClusterFirst\n"), std::string::npos) << text;
+}
+
+// A difference between environments that no value covers cannot make it into a chart: the
+// model refuses it, naming the environment, the object and the field.
+TEST(HelmModel, RefusesDifferencesNoValueCovers) {
+    const auto l = load();
+    auto refused = [](std::vector<helm::Rendering> rs, const std::vector<std::string>& words) {
+        auto m = helm::build_chart_model("shop", std::move(rs));
+        ASSERT_FALSE(m.has_value()) << "accepted: " << words.front();
+        for (const auto& w : words) EXPECT_NE(m.error().message.find(w), std::string::npos) << m.error().message;
     };
     {
-        auto objs = *objects;
-        find(objs, "Deployment", "web").body["spec"]["paused"] = true;
-        refused(objs, "Deployment/web of the kubernetes target: /spec/paused");
+        auto rs = renderings_of(l);
+        find(rs[2], "Deployment", "web").body["spec"]["paused"] = true;   // production only
+        refused(rs, {"environment 'production'", "Deployment/web", "/spec/paused", "slots.cpp"});
     }
     {
-        auto objs = *objects;
-        find(objs, "Deployment", "web").body["spec"]["template"]["metadata"]["annotations"]["x"] = "y";
-        refused(objs, "/spec/template/metadata/annotations");
+        auto rs = renderings_of(l);
+        find(rs[1], "StatefulSet", "db").body["spec"]["revisionHistoryLimit"] = 9;   // staging only
+        refused(rs, {"environment 'staging'", "StatefulSet/db", "/spec/revisionHistoryLimit"});
     }
     {
-        auto objs = *objects;
-        find(objs, "Service", "api").body["metadata"]["labels"]["extra"] = "1";
-        refused(objs, "Service/api of the kubernetes target: /metadata/labels");
+        auto rs = renderings_of(l);
+        rs[0].objects.push_back(k8s::Object{"web", "v1", "Secret", "web-extra", Json::object()});
+        refused(rs, {"no chart rule for Secret/web-extra", "slots.cpp"});
     }
     {
-        auto objs = *objects;
-        find(objs, "StatefulSet", "db").body["spec"]["template"]["spec"]["containers"].push_back(Json::object({{"name", "sidecar"}}));
-        refused(objs, "/spec/template/spec/containers/1/name");
-    }
-    {
-        auto objs = *objects;
-        find(objs, "Deployment", "web").body["spec"]["replicas"] = 3;   // next to its HPA
-        refused(objs, "sets replicas although an HPA owns them");
-    }
-    {
-        auto objs = *objects;
-        objs.push_back(k8s::Object{"web", "v1", "Secret", "web-extra", Json::object()});
-        refused(objs, "no template for Secret/web-extra");
+        auto rs = renderings_of(l);
+        rs[3].services.pop_back();   // "quiet" without the report service
+        refused(rs, {"environment 'quiet'", "services"});
     }
 }
 
-// ---- schema --------------------------------------------------------------------------------------
+// ---- slots and schema ----------------------------------------------------------------------------
+
+TEST(HelmSlots, EveryKeyHasASchema) {
+    auto leaf_keys = [](const std::string& key, helm::Form form) {
+        std::vector<std::string> out;
+        std::string k = key;
+        if (auto p = k.find("{suffix}"); p != std::string::npos) k.replace(p, 8, "data");
+        if (form == helm::Form::Image) {
+            for (const char* leaf : {".repository", ".tag", ".digest"}) out.push_back(k + leaf);
+        } else if (form != helm::Form::Namespace) {
+            out.push_back(k);
+        }
+        return out;
+    };
+    std::size_t keys = 0;
+    for (const auto& rule : helm::object_rules()) {
+        std::vector<std::string> all;
+        for (const auto& s : rule.slots)
+            for (auto& k : leaf_keys(s.key, s.form)) all.push_back(k);
+        if (!rule.when.key.empty())
+            for (auto& k : leaf_keys(rule.when.key, helm::Form::Yaml)) all.push_back(k);
+        for (const auto& p : rule.parts)
+            for (auto& k : leaf_keys(p.when.key, helm::Form::Yaml)) all.push_back(k);
+        for (const auto& k : all) {
+            EXPECT_FALSE(helm::value_schema(k).is_null()) << rule.kind << " " << rule.name << ": " << k;
+            ++keys;
+        }
+    }
+    for (const auto& l : helm::label_slots()) EXPECT_FALSE(helm::value_schema(l.key).is_null()) << l.key;
+    EXPECT_GT(keys, 40u);
+}
 
 TEST(HelmSchema, IsStrictDraft07) {
-    const Json s = helm::values_schema();
+    auto schema = helm::values_schema(model_of(load()));
+    ASSERT_TRUE(schema.has_value()) << schema.error().message;
+    const Json& s = *schema;
     EXPECT_EQ(s["$schema"], "http://json-schema.org/draft-07/schema#");
     EXPECT_EQ(s["additionalProperties"], false);
     // Every object schema that lists properties forbids others.
@@ -494,7 +549,6 @@ TEST(HelmSchema, IsStrictDraft07) {
         if (!n.is_object()) return;
         if (n.contains("properties") && n.value("additionalProperties", Json(true)) != false) open.push_back(path);
         for (const auto& [k, v] : n.items()) {
-            if (k == "if") continue;   // conditions, not definitions
             if (v.is_object()) walk(v, path + "/" + k);
             if (v.is_array())
                 for (const auto& x : v) walk(x, path + "/" + k + "[]");
@@ -502,23 +556,26 @@ TEST(HelmSchema, IsStrictDraft07) {
     };
     walk(s, "");
     EXPECT_TRUE(open.empty()) << "open objects: " << Json(open).dump();
-    const Json& svc = s["definitions"]["service"];
-    EXPECT_EQ(svc["properties"]["kind"]["enum"], Json::parse(R"(["Deployment","StatefulSet","CronJob","Job"])"));
-    EXPECT_EQ(svc["properties"]["port"]["type"], "integer");
-    EXPECT_EQ(svc["properties"]["image"]["properties"]["tag"]["type"], "string");
-    EXPECT_EQ(s["properties"]["services"]["additionalProperties"]["$ref"], "#/definitions/service");
+    const Json& web = s["properties"]["services"]["properties"]["web"];
+    EXPECT_EQ(web["properties"]["kind"]["enum"], Json::parse(R"(["Deployment","StatefulSet","CronJob","Job"])"));
+    EXPECT_EQ(web["properties"]["port"]["type"], "integer");
+    EXPECT_EQ(web["properties"]["image"]["properties"]["tag"]["type"], "string");
+    // A service cannot be added through values: the chart has templates for the spec's services only.
+    EXPECT_EQ(s["properties"]["services"]["additionalProperties"], false);
 }
 
 TEST(HelmSchema, GeneratedValuesFitAndTyposDoNot) {
     auto l = load();
-    Json base = values_of(l.base);
-    EXPECT_EQ(schema_errors(base), std::vector<std::string>{});
-    for (const auto& env : l.envs) EXPECT_EQ(schema_errors(values_of(env)), std::vector<std::string>{}) << env.environment;
+    const auto m = model_of(l);
+    auto schema = helm::values_schema(m);
+    ASSERT_TRUE(schema.has_value());
+    EXPECT_EQ(schema_errors(*schema, m.base_values), std::vector<std::string>{});
+    for (const auto& [env, v] : m.environment_values) EXPECT_EQ(schema_errors(*schema, v), std::vector<std::string>{}) << env;
 
     auto with = [&](const char* pointer, Json value) {
-        Json v = base;
+        Json v = m.base_values;
         v[Json::json_pointer(pointer)] = std::move(value);
-        return schema_errors(v);
+        return schema_errors(*schema, v);
     };
     EXPECT_FALSE(with("/services/web/replicaz", 3).empty());
     EXPECT_FALSE(with("/services/web/port", "8080").empty());
@@ -527,6 +584,7 @@ TEST(HelmSchema, GeneratedValuesFitAndTyposDoNot) {
     EXPECT_FALSE(with("/services/web/securityContext/readOnlyRootFileSystem", true).empty());
     EXPECT_FALSE(with("/services/web/resources/requests/memroy", "1Gi").empty());
     EXPECT_FALSE(with("/services/web/ingress/hots", "x").empty());
+    EXPECT_FALSE(with("/services/webb", Json::object()).empty());
     EXPECT_FALSE(with("/servicez", Json::object()).empty());
     EXPECT_TRUE(with("/services/web/resources/limits/nvidia.com~1gpu", 1).empty());   // extended resources
     EXPECT_TRUE(with("/services/web/readinessProbe/anything", 1).empty());            // an open Kubernetes blob
@@ -534,19 +592,25 @@ TEST(HelmSchema, GeneratedValuesFitAndTyposDoNot) {
 
 // ---- templates -----------------------------------------------------------------------------------
 
-TEST(HelmTemplates, HelpersAndIdioms) {
+TEST(HelmTemplates, AreTheKubernetesObjectsWithHoles) {
     auto a = generate(load());
-    const std::string& helpers = content(a, "chart/templates/_helpers.tpl");
-    for (const char* d : {"coconut.name", "coconut.fullname", "coconut.labels", "coconut.selectorLabels",
-                          "coconut.image", "coconut.podTemplate", "coconut.appLabels", "coconut.version"})
-        EXPECT_NE(helpers.find(std::string("define \"") + d + "\""), std::string::npos) << d;
-    EXPECT_NE(helpers.find("coconut.dev/config-hash"), std::string::npos);   // constant substituted
-    EXPECT_NE(helpers.find("{{ \"coconut\" | quote }}"), std::string::npos);
-    for (const auto* f : a.all()) EXPECT_EQ(f->content.find('@' + std::string("MANAGED_BY@")), std::string::npos);
-    const std::string& dep = content(a, "chart/templates/deployment.yaml");
-    EXPECT_NE(dep.find("range $name, $svc := .Values.services"), std::string::npos);
-    EXPECT_NE(dep.find("include \"coconut.podTemplate\" $ctx | nindent 4"), std::string::npos);
-    EXPECT_NE(dep.find("toYaml $svc.updateStrategy | nindent 4"), std::string::npos);
+    const std::string& web = content(a, "chart/templates/services/web.yaml");
+    EXPECT_NE(web.find("{{- $svc := index .Values.services \"web\" }}\n{{- if $svc.enabled }}\n"), std::string::npos);
+    // Constants come from the kubernetes target's objects as they are.
+    EXPECT_NE(web.find("  revisionHistoryLimit: 5\n"), std::string::npos);
+    EXPECT_NE(web.find("      serviceAccountName: web\n"), std::string::npos);
+    // Values are holes, optional parts are conditions.
+    EXPECT_NE(web.find("  namespace: {{ $.Release.Namespace | quote }}\n"), std::string::npos);
+    EXPECT_NE(web.find("          image: {{ include \"coconut.image\" $svc.image | quote }}\n"), std::string::npos);
+    EXPECT_NE(web.find("          resources:\n            {{- toYaml $svc.resources | nindent 12 }}\n"), std::string::npos);
+    EXPECT_NE(web.find("  {{- if hasKey $svc \"replicas\" }}\n  replicas: {{ $svc.replicas | int64 }}\n  {{- end }}\n"),
+              std::string::npos);
+    EXPECT_NE(web.find("{{- if $svc.autoscaling.enabled }}\n---\napiVersion: autoscaling/v2\n"), std::string::npos);
+    EXPECT_NE(web.find("{{- range $svc.secrets }}"), std::string::npos);
+    // The host is the first member of the rule: the condition stays inside the sequence item.
+    EXPECT_NE(web.find("    - {{- if hasKey $svc.ingress \"host\" }}\n      host: {{ $svc.ingress.host | quote }}\n      {{- end }}\n"),
+              std::string::npos)
+        << web;
     const std::string& test = content(a, "chart/templates/tests/test-connection.yaml");
     EXPECT_NE(test.find("helm.sh/hook: test"), std::string::npos);
     EXPECT_NE(test.find("runAsNonRoot: true"), std::string::npos);
@@ -554,28 +618,38 @@ TEST(HelmTemplates, HelpersAndIdioms) {
     EXPECT_NE(test.find("seccompProfile:\n      type: RuntimeDefault"), std::string::npos);
 }
 
-// Every value a template reads exists in the schema (so a template typo cannot read a key that
-// strict values could never set), and every service value the generator writes is read by some
-// template.
+// Every value a template reads exists in the schema (so a template cannot read a key that strict
+// values could never set), and every service value the generator writes is read by a template.
 TEST(HelmTemplates, ReadOnlyKeysTheSchemaKnows) {
-    const Json schema = helm::values_schema();
-    const Json& svc = schema["definitions"]["service"]["properties"];
-    std::set<std::string> read;
+    const auto l = load();
+    const auto m = model_of(l);
+    auto schema = helm::values_schema(m);
+    ASSERT_TRUE(schema.has_value());
     std::string all;
-    for (const auto& t : helm::chart_templates("x")) all += t.content;
-    std::regex svc_key(R"(\$svc\.([A-Za-z]+))");
-    std::regex has_key(R"(hasKey \$svc "([A-Za-z]+)\")");
-    std::regex ctx_key(R"(\.svc\.([A-Za-z]+))");
-    for (const auto& re : {svc_key, has_key, ctx_key})
-        for (auto it = std::sregex_iterator(all.begin(), all.end(), re); it != std::sregex_iterator(); ++it)
-            read.insert((*it)[1]);
-    for (const auto& k : read) EXPECT_TRUE(svc.contains(k)) << "templates read services.*." << k << " unknown to the schema";
+    for (const auto& t : helm::chart_templates(m, l.base, "x")) all += t.content;
+    std::set<std::string> read;   // "web.autoscaling.minReplicas" style, first two levels
+    for (const auto& name : m.services) {
+        std::string text;
+        for (const auto& t : helm::chart_templates(m, l.base, "x"))
+            if (t.path == "templates/services/" + name + ".yaml") text = t.content;
+        const Json& props = (*schema)["properties"]["services"]["properties"][name]["properties"];
+        std::regex svc_key(R"(\$svc\.([A-Za-z]+)(\.([A-Za-z]+))?)");
+        std::regex has_key(R"(hasKey \$svc(\.([A-Za-z]+))? "([A-Za-z]+)\")");
+        for (auto it = std::sregex_iterator(text.begin(), text.end(), svc_key); it != std::sregex_iterator(); ++it) {
+            const std::string k = (*it)[1];
+            EXPECT_TRUE(props.contains(k)) << name << ": templates read " << k << ", unknown to the schema";
+            read.insert(name + "." + k);
+            if ((*it)[3].matched && props.contains(k) && props[k].contains("properties")) {
+                EXPECT_TRUE(props[k]["properties"].contains((*it)[3].str())) << name << "." << k << "." << (*it)[3];
+            }
+        }
+        for (auto it = std::sregex_iterator(text.begin(), text.end(), has_key); it != std::sregex_iterator(); ++it)
+            read.insert(name + "." + ((*it)[2].matched ? (*it)[2].str() : (*it)[3].str()));
+    }
     std::regex values_key(R"(\.Values\.([A-Za-z]+))");
     for (auto it = std::sregex_iterator(all.begin(), all.end(), values_key); it != std::sregex_iterator(); ++it)
-        EXPECT_TRUE(schema["properties"].contains((*it)[1].str())) << (*it)[1];
-
-    Json values = values_of(load().base);
-    for (const auto& [name, s] : values["services"].items())
+        EXPECT_TRUE((*schema)["properties"].contains((*it)[1].str())) << (*it)[1];
+    for (const auto& [name, s] : m.base_values["services"].items())
         for (const auto& [k, x] : s.items())
-            EXPECT_TRUE(read.count(k)) << "services." << name << "." << k << " is written but no template reads it";
+            EXPECT_TRUE(read.count(name + "." + k)) << "services." << name << "." << k << " is written but no template reads it";
 }

@@ -3,9 +3,10 @@
 #include <string>
 #include <vector>
 
+#include "coconut/generate/helm/chart_files.hpp"
+#include "coconut/generate/helm/chart_model.hpp"
 #include "coconut/generate/helm/schema.hpp"
-#include "coconut/generate/helm/templates.hpp"
-#include "coconut/generate/helm/values.hpp"
+#include "coconut/generate/helm/values_tree.hpp"
 #include "coconut/util/strings.hpp"
 #include "coconut/yaml/emit.hpp"
 
@@ -126,19 +127,18 @@ util::Expected<void> HelmGenerator::generate(const GenerateInput& in, ArtifactSe
     std::string note = header.substr(header.find_first_not_of("# "));
     while (!note.empty() && note.back() == '\n') note.pop_back();
 
-    TRY(base_values, chart_values(in.base));
-    out.add("chart/Chart.yaml", header + chart_yaml(in.base), "helm-chart");
-    out.add("chart/values.yaml", header + values_intro(in.base.name) + yaml::emit(base_values), "helm-values");
-    for (const auto& env : in.environments) {
+    for (const auto& env : in.environments)
         if (env.environment.empty())
             return util::fail(util::ErrorCode::Usage, "helm: an environment spec without a name was given");
-        TRY(env_values, chart_values(env));
-        out.add("chart/values-" + env.environment + ".yaml",
-                header + env_values_intro(env.environment) + yaml::emit(values_diff(base_values, env_values)),
-                "helm-values");
-    }
-    out.add("chart/values.schema.json", values_schema().dump(2) + "\n", "helm-values-schema");
-    for (auto& t : chart_templates(note)) out.add("chart/" + t.path, std::move(t.content), "helm-template");
+    TRY(model, build_chart_model(in.base, in.environments));
+    TRY(schema, values_schema(model));
+    out.add("chart/Chart.yaml", header + chart_yaml(in.base), "helm-chart");
+    out.add("chart/values.yaml", header + values_intro(in.base.name) + yaml::emit(model.base_values), "helm-values");
+    for (const auto& [env, values] : model.environment_values)
+        out.add("chart/values-" + env + ".yaml",
+                header + env_values_intro(env) + yaml::emit(values_diff(model.base_values, values)), "helm-values");
+    out.add("chart/values.schema.json", schema.dump(2) + "\n", "helm-values-schema");
+    for (auto& t : chart_templates(model, in.base, note)) out.add("chart/" + t.path, std::move(t.content), "helm-template");
     out.add("chart/.helmignore", header + k_helmignore, "helm-ignore");
     out.add_root("chart");
     return {};

@@ -206,13 +206,7 @@ Json container(const Context& c) {
         Json env = Json::array();
         for (const auto& [var, ref] : s.secrets) {
             (void)ref;
-            Json key = Json::object();
-            key["name"] = c.secret_name();
-            key["key"] = var;
-            Json e = Json::object();
-            e["name"] = var;
-            e["valueFrom"] = Json::object({{"secretKeyRef", std::move(key)}});
-            env.push_back(std::move(e));
+            env.push_back(secret_env_var(c.secret_name(), var));
         }
         k["env"] = std::move(env);
     }
@@ -373,12 +367,7 @@ void build_external_secret(const Context& c, std::vector<Object>& out) {
     spec["secretStoreRef"] = Json::object({{"kind", "SecretStore"}, {"name", store}});
     spec["target"] = Json::object({{"name", c.secret_name()}, {"creationPolicy", "Owner"}});
     Json data = Json::array();
-    for (const auto& [var, ref] : c.svc.secrets) {
-        Json d = Json::object();
-        d["secretKey"] = var;
-        d["remoteRef"] = Json::object({{"key", ref}});
-        data.push_back(std::move(d));
-    }
+    for (const auto& [var, ref] : c.svc.secrets) data.push_back(external_secret_data(var, ref));
     spec["data"] = std::move(data);
     o["spec"] = std::move(spec);
     add(out, c.svc.name, "external-secrets.io/v1beta1", "ExternalSecret", c.secret_name(), std::move(o));
@@ -645,6 +634,23 @@ void build_namespace_objects(const Spec& spec, std::string_view ns, std::vector<
 }
 
 }  // namespace
+
+Json secret_env_var(std::string_view secret_name, std::string_view var) {
+    Json key = Json::object();
+    key["name"] = secret_name;
+    key["key"] = var;
+    Json e = Json::object();
+    e["name"] = var;
+    e["valueFrom"] = Json::object({{"secretKeyRef", std::move(key)}});
+    return e;
+}
+
+Json external_secret_data(std::string_view var, std::string_view key) {
+    Json d = Json::object();
+    d["secretKey"] = var;
+    d["remoteRef"] = Json::object({{"key", key}});
+    return d;
+}
 
 std::string sanitize_label_value(std::string_view value) {
     std::string out;

@@ -99,6 +99,12 @@ Json app_labels(const spec::Spec& spec);
 // The stable subset used by selectors (never the version): name + instance.
 Json selector_labels(const spec::Spec& spec, const spec::Service& svc);
 
+// A container env entry reading `var` from the Secret `secret_name` (key `var`), and the
+// ExternalSecret data entry that fills that key from the store's `key`. The helm target renders
+// secret references with the same shapes.
+Json secret_env_var(std::string_view secret_name, std::string_view var);
+Json external_secret_data(std::string_view var, std::string_view key);
+
 // `<app>-<service>`; longer than 63 characters, its first 54 and an 8-digit hash.
 std::string instance_label(std::string_view app, std::string_view service);
 
