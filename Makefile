@@ -35,15 +35,13 @@ SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict
                  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
 CI ?=
-ifeq ($(CI),true)
-  WITH_ASAN := 1
-endif
-ifeq ($(CI),1)
+IS_CI := $(if $(filter true 1,$(CI)),1,0)
+ifeq ($(IS_CI),1)
   WITH_ASAN := 1
 endif
 WITH_ASAN ?= 0
 
-.PHONY: all deps deps-bench configure build demo test test-asan asan-build bench bench-targets bench-check clean distclean help
+.PHONY: all deps deps-bench configure build demo test test-asan asan-build bench bench-targets bench-check clean distclean help ci-guard
 
 all: build
 
@@ -75,8 +73,18 @@ demo: build
 	  find $(OUT_DIR)/$$name -type f | sort | sed 's/^/    /'; \
 	done
 
+# Golden files are rewritten only by a person who then reviews the diff, never in CI: with
+# CI=true, COCONUT_UPDATE_GOLDEN in the environment stops the run before anything else.
+ci-guard:
+ifeq ($(IS_CI),1)
+ifneq ($(strip $(COCONUT_UPDATE_GOLDEN)),)
+	@echo "make: error: COCONUT_UPDATE_GOLDEN=$(COCONUT_UPDATE_GOLDEN) with CI=$(CI): CI never rewrites golden files;" \
+	  "unset COCONUT_UPDATE_GOLDEN (update goldens locally, review with git diff, commit them)" >&2; exit 1
+endif
+endif
+
 # README command 2: warnings are errors; unit + integration tests; ASan/UBSan too in CI.
-test: deps
+test: ci-guard deps
 	cmake -S . -B $(BUILD_DIR) $(call generator,$(BUILD_DIR)) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCOCONUT_WERROR=ON $(CMAKE_ARGS)
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 ifeq ($(WITH_ASAN),1)
@@ -91,7 +99,7 @@ asan-build: deps
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 
 # Unit + integration tests against the ASan+UBSan binaries (run by `make test` when CI=true).
-test-asan: asan-build
+test-asan: ci-guard asan-build
 	cd $(ASAN_DIR) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
 bench: deps-bench build
