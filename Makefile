@@ -116,6 +116,7 @@ bench-check: deps-bench build
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(OUT_DIR) bench/work
 
-# Also the npm test tools installed by scripts/setup-deps.sh.
+# Also the npm test tools installed by scripts/setup-deps.sh and the Helm binaries fetched by
+# scripts/fetch-helm.sh (.cache/tools, shared by every build tree).
 distclean: clean
-	rm -rf tests/integration/node/node_modules bench/node/node_modules
+	rm -rf tests/integration/node/node_modules bench/node/node_modules .cache/tools
