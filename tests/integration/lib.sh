@@ -107,10 +107,11 @@ tmo() {
 }
 
 # run_cmd CMD...: runs CMD (under tmo) with stdin from /dev/null, stdout to $WORK/out, stderr
-# to $WORK/err; sets RC. Never fails the script by itself.
+# to $WORK/err; sets RC. Never fails the script by itself. For one call (as a prefix, like
+# IT_TIMEOUT): IT_STDIN=FILE feeds FILE on stdin, IT_CWD=DIR runs CMD in DIR.
 run_cmd() {
   RC=0
-  tmo "$@" </dev/null >"$WORK/out" 2>"$WORK/err" || RC=$?
+  (cd "${IT_CWD:-.}" && tmo "$@") <"${IT_STDIN:-/dev/null}" >"$WORK/out" 2>"$WORK/err" || RC=$?
   if [[ $RC == 124 || $RC == 137 ]]; then
     echo "(timed out after ${IT_TIMEOUT:-120} s: $*)" >>"$WORK/err"
   fi
@@ -195,6 +196,13 @@ YAML
   [[ $got == "production staging " ]] && pass "generated_overlays lists overlay dirs" || fail "generated_overlays: got '$got'"
   expect_rc 0 "run_cmd/expect_rc capture exit 0" true
   expect_rc 3 "run_cmd/expect_rc capture exit 3" bash -c 'exit 3'
+  printf 'from stdin\n' >"$WORK/in.txt"
+  IT_STDIN="$WORK/in.txt" IT_CWD="$WORK/o" run_cmd bash -c 'cat; pwd'
+  [[ $RC == 0 && $(cat "$WORK/out") == $'from stdin\n'"$WORK/o" ]] && pass "run_cmd: IT_STDIN and IT_CWD apply to one call" ||
+    fail "run_cmd with IT_STDIN/IT_CWD: exit $RC, output '$(cat "$WORK/out")'"
+  run_cmd bash -c 'cat; pwd'
+  [[ $RC == 0 && $(cat "$WORK/out") == "$PWD" ]] && pass "run_cmd: stdin is /dev/null and the cwd unchanged by default" ||
+    fail "run_cmd default: exit $RC, output '$(cat "$WORK/out")'"
   n="$(list_examples | wc -l)"
   ((n > 0)) && pass "list_examples finds $n example(s)" || fail "list_examples found no examples/*/coconut.yaml"
   expect_rc 0 "coconut --version runs" "$COCONUT" --version

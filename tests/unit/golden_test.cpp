@@ -1,19 +1,29 @@
-// Golden tests (DESIGN §11): tests/golden/<generator>/<case>/ holds the input spec and
-// `expected/`, the exact tree the generator must produce for it (every environment of the spec
-// resolved and passed in). Every file is compared byte for byte, and missing or extra files fail.
-// The generators covered here are listed in k_generators (other generators may keep their own
-// golden tests; add a name here to use this one).
+// Golden tests of every generator (DESIGN §11). The generators are the registry's, not a list
+// kept here: every generator in generate::Registry must have at least one case under
+// tests/golden/<generator name>/<case>/, and every directory under tests/golden/ must name a
+// registered generator.
 //
-// The input spec of a case is either `<case>/coconut.yaml`, or — for cases that track one of the
-// repository's examples — a one-line file `<case>/source` holding the spec's path relative to the
-// case directory (e.g. `../../../../examples/shop/coconut.yaml`): the example stays the single
-// source of truth and any change to it shows up as a golden diff in review. The header comment
-// always names "coconut.yaml", whatever the path, so outputs do not depend on the layout.
+// A case is `<case>/coconut.yaml` (or, for cases that track one of the repository's examples, a
+// one-line file `<case>/source` holding the spec's path relative to the case directory, e.g.
+// `../../../../examples/shop/coconut.yaml`: the example stays the single source of truth and any
+// change to it shows up as a golden diff in review) plus `<case>/expected/`, the exact tree the
+// generator must produce for it, every environment of the spec resolved and passed in (as
+// `coconut generate` does). The header comment always names "coconut.yaml", whatever the path,
+// so outputs do not depend on the layout. Each case FAILS when:
+//   - the case has no spec, no expected/ or an empty expected/;
+//   - a file is generated but not expected, expected but not generated, or differs (the first
+//     differing line is shown);
+//   - a second run of the generator gives other bytes (generators are deterministic).
 //
-// COCONUT_UPDATE_GOLDEN=1 rewrites every expected/ tree instead of comparing; review the diff.
+// After an intended change:
+//   COCONUT_UPDATE_GOLDEN=1 ./build/coconut_tests --gtest_filter='*Golden*'
+// rewrites every expected/ tree that differs and reports each rewritten case as SKIPPED (never
+// passed: ctest lists it under "did not run"), then review with `git diff tests/golden` and run
+// again without the variable. With CI=true the variable is refused (the Makefile refuses first).
 //
 // For the kubernetes generator, every expected overlay is also built with the real
-// `kubectl kustomize` when kubectl is installed (skipped otherwise, saying so).
+// `kubectl kustomize` when kubectl is installed (skipped otherwise, saying so). The dockerfile
+// cases must cover every build runtime preset between them.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -23,6 +33,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -36,25 +47,38 @@ namespace fs = std::filesystem;
 namespace {
 
 struct GoldenCase {
-    std::string generator;   // directory under tests/golden, a registered generator name
+    std::string generator;   // a registered generator name = directory under tests/golden
     std::string name;        // case directory
     fs::path dir;
 };
 
-const std::vector<std::string> k_generators{"kubernetes", "helm"};
-
 fs::path golden_root() { return fs::path(COCONUT_SOURCE_DIR) / "tests" / "golden"; }
 
+std::string rel(const fs::path& p) { return fs::relative(p, COCONUT_SOURCE_DIR).generic_string(); }
+
+bool env_is(const char* name, std::initializer_list<const char*> values) {
+    const char* v = std::getenv(name);
+    if (!v) return false;
+    return std::any_of(values.begin(), values.end(), [&](const char* x) { return std::string(v) == x; });
+}
+
+bool update_mode() { return env_is("COCONUT_UPDATE_GOLDEN", {"1"}); }
+bool in_ci() { return env_is("CI", {"true", "1"}); }
+
+std::vector<std::string> registered_generators() {
+    std::vector<std::string> out;
+    for (const auto* g : coconut::generate::Registry::instance().all()) out.emplace_back(g->name());
+    return out;
+}
+
+// The case directories of every registered generator, sorted. Directories without a spec are
+// included (the test then fails for them) so that a half-made case is never silently ignored.
 std::vector<GoldenCase> discover() {
     std::vector<GoldenCase> out;
-    for (const auto& gen : k_generators) {
+    for (const auto& gen : registered_generators()) {
         std::error_code ec;
-        if (!fs::is_directory(golden_root() / gen, ec)) continue;
-        for (const auto& c : fs::directory_iterator(golden_root() / gen)) {
-            if (!c.is_directory()) continue;
-            if (!fs::exists(c.path() / "coconut.yaml") && !fs::exists(c.path() / "source")) continue;
-            out.push_back(GoldenCase{gen, c.path().filename().string(), c.path()});
-        }
+        for (fs::directory_iterator it(golden_root() / gen, ec), end; !ec && it != end; it.increment(ec))
+            if (it->is_directory()) out.push_back(GoldenCase{gen, it->path().filename().string(), it->path()});
     }
     std::sort(out.begin(), out.end(), [](const GoldenCase& a, const GoldenCase& b) {
         return std::tie(a.generator, a.name) < std::tie(b.generator, b.name);
@@ -69,22 +93,22 @@ std::string read_file(const fs::path& p) {
     return ss.str();
 }
 
-fs::path spec_path(const GoldenCase& c) {
-    if (fs::exists(c.dir / "coconut.yaml")) return c.dir / "coconut.yaml";
-    std::string rel = read_file(c.dir / "source");
-    while (!rel.empty() && (rel.back() == '\n' || rel.back() == '\r' || rel.back() == ' ')) rel.pop_back();
-    return (c.dir / rel).lexically_normal();
+// The case's spec, or an empty path when it has neither coconut.yaml nor source.
+fs::path spec_path(const fs::path& dir) {
+    if (fs::exists(dir / "coconut.yaml")) return dir / "coconut.yaml";
+    if (!fs::exists(dir / "source")) return {};
+    std::string p = read_file(dir / "source");
+    while (!p.empty() && (p.back() == '\n' || p.back() == '\r' || p.back() == ' ')) p.pop_back();
+    return (dir / p).lexically_normal();
 }
 
-// path (relative, '/'-separated) -> content of every file under `root`.
+// path (relative, '/'-separated) -> content of every file under `root` (dot files included).
 std::map<std::string, std::string> read_tree(const fs::path& root) {
     std::map<std::string, std::string> out;
     std::error_code ec;
     if (!fs::is_directory(root, ec)) return out;
-    for (const auto& e : fs::recursive_directory_iterator(root)) {
-        if (!e.is_regular_file()) continue;
-        out.emplace(fs::relative(e.path(), root).generic_string(), read_file(e.path()));
-    }
+    for (const auto& e : fs::recursive_directory_iterator(root))
+        if (e.is_regular_file()) out.emplace(fs::relative(e.path(), root).generic_string(), read_file(e.path()));
     return out;
 }
 
@@ -99,6 +123,69 @@ std::string first_difference(const std::string& expected, const std::string& act
         if (!he || !ha || le != la)
             return "line " + std::to_string(line) + ": expected `" + (he ? le : "<end>") + "`, got `" + (ha ? la : "<end>") + "`";
     }
+}
+
+// Runs the case's generator on its spec, every environment resolved. Fatal failures on error.
+void generate_case(const GoldenCase& c, std::map<std::string, std::string>& files) {
+    const auto* generator = coconut::generate::Registry::instance().find(c.generator);
+    ASSERT_TRUE(generator) << "tests/golden/" << c.generator << ": no generator of that name is registered";
+    const fs::path spec_file = spec_path(c.dir);
+    ASSERT_FALSE(spec_file.empty()) << rel(c.dir) << ": no coconut.yaml (or `source` file naming the spec) in the case";
+
+    auto loaded = coconut::spec::load_file(spec_file.string());
+    std::string problems;
+    for (const auto& p : loaded.problems) problems += p.format() + "\n";
+    ASSERT_TRUE(loaded.ok()) << problems;
+    const auto& base = loaded.spec.base();
+    std::vector<coconut::spec::Spec> envs;
+    for (const auto& e : base.environments) {
+        auto r = loaded.spec.resolve(e);
+        ASSERT_TRUE(r.has_value()) << r.error().message;
+        envs.push_back(std::move(*r));
+    }
+    const coconut::generate::GenerateInput input{base, envs, "coconut.yaml"};
+
+    coconut::generate::ArtifactSet artifacts;
+    auto r = generator->generate(input, artifacts);
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    for (const auto* a : artifacts.all()) files.emplace(a->path, a->content);
+
+    // Deterministic: a second run gives the same bytes.
+    coconut::generate::ArtifactSet again;
+    auto r2 = generator->generate(input, again);
+    ASSERT_TRUE(r2.has_value()) << r2.error().message;
+    ASSERT_EQ(again.size(), artifacts.size()) << "a second run generated another number of files";
+    for (const auto* a : again.all())
+        EXPECT_EQ(a->content, files[a->path]) << a->path << ": a second run generated other bytes";
+}
+
+// Rewrites `expected_dir` to hold exactly `files`, touching only what differs; returns the number
+// of files written or removed.
+int update_expected(const fs::path& expected_dir, const std::map<std::string, std::string>& files) {
+    int changed = 0;
+    const auto before = read_tree(expected_dir);
+    for (const auto& [path, content] : files) {
+        auto it = before.find(path);
+        if (it != before.end() && it->second == content) continue;
+        const fs::path p = expected_dir / path;
+        fs::create_directories(p.parent_path());
+        std::ofstream(p, std::ios::binary | std::ios::trunc) << content;
+        ++changed;
+    }
+    for (const auto& [path, _] : before)
+        if (!files.count(path)) {
+            fs::remove(expected_dir / path);
+            ++changed;
+        }
+    // Directories left empty by removed files.
+    std::vector<fs::path> dirs;
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(expected_dir, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_directory()) dirs.push_back(it->path());
+    std::sort(dirs.rbegin(), dirs.rend());   // deepest first
+    for (const auto& d : dirs)
+        if (fs::is_empty(d, ec)) fs::remove(d, ec);
+    return changed;
 }
 
 class Golden : public ::testing::TestWithParam<GoldenCase> {};
@@ -116,58 +203,75 @@ std::string case_name(const ::testing::TestParamInfo<GoldenCase>& info) {
 
 TEST_P(Golden, MatchesExpectedTree) {
     const GoldenCase& c = GetParam();
-    const auto* generator = coconut::generate::Registry::instance().find(c.generator);
-    ASSERT_TRUE(generator) << "tests/golden/" << c.generator << ": no generator of that name is registered";
-
-    fs::path spec_file = spec_path(c);
-    auto loaded = coconut::spec::load_file(spec_file.string());
-    std::string problems;
-    for (const auto& p : loaded.problems) problems += p.format() + "\n";
-    ASSERT_TRUE(loaded.ok()) << problems;
-    const auto& base = loaded.spec.base();
-    std::vector<coconut::spec::Spec> envs;
-    for (const auto& e : base.environments) {
-        auto r = loaded.spec.resolve(e);
-        ASSERT_TRUE(r.has_value()) << r.error().message;
-        envs.push_back(std::move(*r));
-    }
-
-    coconut::generate::ArtifactSet artifacts;
-    auto r = generator->generate(coconut::generate::GenerateInput{base, envs, "coconut.yaml"}, artifacts);
-    ASSERT_TRUE(r.has_value()) << r.error().message;
+    std::map<std::string, std::string> generated;
+    generate_case(c, generated);
+    if (HasFatalFailure()) return;
 
     const fs::path expected_dir = c.dir / "expected";
-    const char* update = std::getenv("COCONUT_UPDATE_GOLDEN");
-    if (update && std::string(update) == "1") {
-        fs::remove_all(expected_dir);
-        for (const auto* a : artifacts.all()) {
-            fs::path p = expected_dir / a->path;
-            fs::create_directories(p.parent_path());
-            std::ofstream(p, std::ios::binary) << a->content;
-        }
-        GTEST_SKIP() << "rewrote " << expected_dir.string();
+    if (update_mode()) {
+        ASSERT_FALSE(in_ci()) << "COCONUT_UPDATE_GOLDEN=1 with CI=true: goldens are never rewritten in CI";
+        const int n = update_expected(expected_dir, generated);
+        GTEST_SKIP() << "updated " << n << " files under " << rel(expected_dir)
+                     << "; review with git diff and re-run without COCONUT_UPDATE_GOLDEN";
     }
 
+    std::error_code ec;
+    ASSERT_TRUE(fs::is_directory(expected_dir, ec))
+        << rel(expected_dir) << " does not exist: create it with COCONUT_UPDATE_GOLDEN=1 and review it";
     auto expected = read_tree(expected_dir);
-    ASSERT_FALSE(expected.empty()) << expected_dir.string() << " is empty: run with COCONUT_UPDATE_GOLDEN=1";
-    for (const auto* a : artifacts.all()) {
-        auto it = expected.find(a->path);
+    ASSERT_FALSE(expected.empty()) << rel(expected_dir) << " is empty: create it with COCONUT_UPDATE_GOLDEN=1 and review it";
+    for (const auto& [path, content] : generated) {
+        auto it = expected.find(path);
         if (it == expected.end()) {
-            ADD_FAILURE() << a->path << ": generated but not in expected/";
+            ADD_FAILURE() << rel(expected_dir / path) << ": generated but not in expected/";
             continue;
         }
-        if (it->second != a->content) ADD_FAILURE() << a->path << ": " << first_difference(it->second, a->content);
+        if (it->second != content) ADD_FAILURE() << rel(expected_dir / path) << ": " << first_difference(it->second, content);
         expected.erase(it);
     }
-    for (const auto& [path, _] : expected) ADD_FAILURE() << path << ": expected but not generated";
+    for (const auto& [path, _] : expected) ADD_FAILURE() << rel(expected_dir / path) << ": expected but not generated";
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, Golden, ::testing::ValuesIn(discover()), case_name);
+// No case at all is reported by GoldenCoverage below, with a clearer message.
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(Golden);
+
+// Every registered generator has cases; every directory under tests/golden is a generator.
+TEST(GoldenCoverage, EveryRegisteredGeneratorHasCases) {
+    const auto generators = registered_generators();
+    ASSERT_FALSE(generators.empty()) << "no generator is registered";
+    const auto cases = discover();
+    for (const auto& gen : generators) {
+        const auto n = std::count_if(cases.begin(), cases.end(), [&](const GoldenCase& c) { return c.generator == gen; });
+        EXPECT_GT(n, 0) << "generator '" << gen << "' is registered but has no golden case: add tests/golden/" << gen
+                        << "/<case>/{coconut.yaml, expected/}";
+    }
+    const std::set<std::string> known(generators.begin(), generators.end());
+    std::error_code ec;
+    for (fs::directory_iterator it(golden_root(), ec), end; !ec && it != end; it.increment(ec))
+        EXPECT_TRUE(it->is_directory() && known.count(it->path().filename().string()))
+            << rel(it->path()) << " names no registered generator (registered: " << ::testing::PrintToString(generators)
+            << ")";
+    EXPECT_FALSE(ec) << rel(golden_root()) << ": " << ec.message();
+}
+
+// The dockerfile cases cover every build runtime preset between them.
+TEST(GoldenCoverage, DockerfileCasesCoverEveryRuntime) {
+    std::string all;
+    for (const auto& c : discover())
+        if (c.generator == "dockerfile" && !spec_path(c.dir).empty()) all += read_file(spec_path(c.dir));
+    for (const char* runtime : {"runtime: node", "runtime: python", "runtime: go", "runtime: java", "runtime: static",
+                                "runtime: dockerfile"})
+        EXPECT_NE(all.find(runtime), std::string::npos) << "no tests/golden/dockerfile case uses " << runtime;
+}
 
 // Every overlay of every kubernetes golden builds with the real kustomize (kubectl 1.32).
 TEST(GoldenKustomize, OverlaysBuild) {
-    if (std::system("kubectl version --client >/dev/null 2>&1") != 0) GTEST_SKIP() << "kubectl is not installed";
+    if (std::system("kubectl version --client >/dev/null 2>&1") != 0) {
+        // In CI every tool is installed (scripts/setup-deps.sh): nothing may be skipped there.
+        if (in_ci()) FAIL() << "kubectl is not installed (CI=true: run scripts/setup-deps.sh)";
+        GTEST_SKIP() << "kubectl is not installed";
+    }
     int built = 0;
     for (const auto& c : discover()) {
         if (c.generator != "kubernetes") continue;
