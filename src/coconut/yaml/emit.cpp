@@ -172,23 +172,14 @@ void emit_node(std::string& out, const json& v, int indent);
 
 // Emits the value that follows "key:" or "- " on the current line.
 void emit_after_indicator(std::string& out, const json& v, int indent, bool after_dash) {
-    if (v.is_object() && !v.empty()) {
-        if (after_dash) {
-            // "- key: value" with following keys aligned under the first
-            emit_node(out, v, indent);
-        } else {
+    if ((v.is_object() || v.is_array()) && !v.empty()) {
+        // After a dash the collection starts on the same line ("- key: value", following keys
+        // aligned under the first); after "key:" on the next line, indented.
+        if (!after_dash) {
             out += '\n';
             out.append(static_cast<std::size_t>(indent), ' ');
-            emit_node(out, v, indent);
         }
-    } else if (v.is_array() && !v.empty()) {
-        if (after_dash) {
-            emit_node(out, v, indent);
-        } else {
-            out += '\n';
-            out.append(static_cast<std::size_t>(indent), ' ');
-            emit_node(out, v, indent);
-        }
+        emit_node(out, v, indent);
     } else if (is_empty_collection(v)) {
         out += v.is_object() ? "{}" : "[]";
         out += '\n';

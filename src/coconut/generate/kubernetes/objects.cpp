@@ -20,17 +20,6 @@ bool is_label_char(char c) {
            c == '.';
 }
 
-// app.kubernetes.io/component: the service type.
-const char* component_of(ServiceType t) {
-    switch (t) {
-        case ServiceType::Web: return "web";
-        case ServiceType::Backend: return "backend";
-        case ServiceType::Worker: return "worker";
-        case ServiceType::Job: return "job";
-    }
-    return "backend";
-}
-
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
 
 // FNV-1a, 64 bit: a stable, dependency-free content hash (not for security).
@@ -702,7 +691,7 @@ util::Expected<void> check_names(const Spec& spec) {
 
 Json service_labels(const Spec& spec, const Service& svc) {
     Json l = selector_labels(spec, svc);
-    l[k_label_component] = component_of(svc.type);
+    l[k_label_component] = spec::to_string(svc.type);   // app.kubernetes.io/component: the service type
     l[k_label_part_of] = spec.name;
     std::string version = sanitize_label_value(spec.version);
     if (!version.empty()) l[k_label_version] = version;
