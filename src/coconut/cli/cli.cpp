@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <new>
+#include <stdexcept>
 
 #include "coconut/cli/command.hpp"
 #include "coconut/platform/process_runner.hpp"
@@ -96,9 +98,23 @@ void print_data(const nlohmann::ordered_json& data, const std::string& format) {
 
 int finish(int code) { return util::interrupted() ? k_exit_interrupted : code; }
 
-int run(int argc, char** argv) {
-    util::install_interrupt_handler();
-    CLI::App app{"coconut: one application spec, every platform's artifacts, checked and deployed.", "coconut"};
+namespace {
+
+// One value per occurrence for every repeatable option of every (sub)command; positional
+// arguments keep taking all the words left.
+void one_value_per_occurrence(CLI::App& app) {
+    for (CLI::Option* opt : app.get_options())
+        if (opt->nonpositional() && opt->get_items_expected_max() > 1) opt->allow_extra_args(false);
+    for (CLI::App* sub : app.get_subcommands({})) one_value_per_occurrence(*sub);
+}
+
+}  // namespace
+
+AppSetup make_app() {
+    AppSetup setup;
+    setup.app = std::make_unique<CLI::App>(
+        "coconut: one application spec, every platform's artifacts, checked and deployed.", "coconut");
+    CLI::App& app = *setup.app;
     app.set_version_flag("--version", std::string("coconut ") + COCONUT_VERSION);
     app.require_subcommand(1);
     app.footer(
@@ -107,13 +123,19 @@ int run(int argc, char** argv) {
 
     auto factories = command_factories();
     std::stable_sort(factories.begin(), factories.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<std::pair<std::unique_ptr<Command>, CLI::App*>> commands;
     for (auto& [order, make] : factories) {
         auto cmd = make();
         CLI::App* sub = cmd->setup(app);
-        commands.emplace_back(std::move(cmd), sub);
+        setup.commands.emplace_back(std::move(cmd), sub);
     }
+    one_value_per_occurrence(app);
+    return setup;
+}
 
+int run(int argc, char** argv) {
+    util::install_interrupt_handler();
+    AppSetup setup = make_app();
+    CLI::App& app = *setup.app;
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {  // --help, --version
@@ -126,8 +148,22 @@ int run(int argc, char** argv) {
     // The composition root: the dependencies every action gets.
     platform::ProcessRunner runner;
     Context context{runner};
-    for (auto& [cmd, sub] : commands)
-        if (sub->parsed()) return cmd->run(context);
+    for (auto& [cmd, sub] : setup.commands) {
+        if (!sub->parsed()) continue;
+        // Nothing may take the process down without a word: exhaustion and bugs become an
+        // error naming what happened (exit 2), never an abort.
+        try {
+            return cmd->run(context);
+        } catch (const std::bad_alloc&) {
+            return report(util::Error{util::ErrorCode::Internal,
+                                      "out of memory while running '" + sub->get_name() + "'; nothing was written", {}});
+        } catch (const std::exception& e) {
+            return report(util::Error{util::ErrorCode::Internal,
+                                      "internal error in '" + sub->get_name() + "': " + e.what() +
+                                          " (please report it with the command line and input)",
+                                      {}});
+        }
+    }
     return k_exit_usage;
 }
 
