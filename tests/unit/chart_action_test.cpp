@@ -9,14 +9,14 @@
 #include <string>
 
 #include "coconut/actions/chart.hpp"
-#include "fake_runner_gtest.hpp"
+#include "coconut/testing/fake_runner_gtest.hpp"
 
 namespace fs = std::filesystem;
 using coconut::actions::ChartAction;
 using coconut::actions::ChartOptions;
 using coconut::platform::Command;
 using coconut::platform::CommandResult;
-using coconut::platform::fake_result;
+using coconut::testing::fake_result;
 using coconut::testing::GTestFakeRunner;
 
 namespace {

@@ -3,14 +3,14 @@
 #include <filesystem>
 #include <string>
 
-#include "coconut/platform/fake_runner.hpp"
 #include "coconut/platform/tool_version.hpp"
+#include "coconut/testing/fake_runner.hpp"
+#include "coconut/testing/fake_runner_gtest.hpp"
 #include "coconut/util/fs.hpp"
-#include "fake_runner_gtest.hpp"
 
 namespace fs = std::filesystem;
 using namespace coconut::platform;
-using coconut::testing::GTestFakeRunner;
+using namespace coconut::testing;
 
 namespace {
 

@@ -3,9 +3,10 @@
 // `helm` target) into a temporary directory, check it with `helm lint --strict`, package it with
 // `helm package`, and push the package to an OCI registry with `helm push`.
 //
-// Everything runs through the real `helm` binary via a CommandRunner (unit tests use the
-// FakeRunner). Helm >= 3.0 packages; pushing to OCI registries needs Helm >= 3.8. Registry
-// credentials are Helm's own (`helm registry login`): coconut never sees them.
+// Everything runs through the real `helm` binary via a CommandRunner (unit tests use
+// coconut::testing::FakeRunner). Helm >= 3.0 packages; pushing to OCI registries needs
+// Helm >= 3.8. Registry credentials are Helm's own (`helm registry login`): coconut never sees
+// them.
 #include <functional>
 #include <string>
 #include <string_view>
