@@ -21,6 +21,7 @@
 namespace fs = std::filesystem;
 namespace actions = coconut::actions;
 namespace platform = coconut::platform;
+namespace builders = coconut::platform::builders;
 namespace spec = coconut::spec;
 using coconut::testing::FakeExpectation;
 using coconut::testing::FakeRunner;
@@ -395,7 +396,7 @@ TEST(BuilderSelection, DetectsInOrderAndExplainsWhatIsMissing) {
     fake->expect({"docker", "version", "--format", "{{.Server.Version}}"},
                  FakeRunner::ok_result("", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
                                                      "Is the docker daemon running?\n", 1));
-    auto r = platform::select_builder(*fake, "");
+    auto r = builders::select_builder(*fake, "");
     ASSERT_FALSE(r.has_value());
     EXPECT_NE(r.error().message.find("buildah: buildah: not found"), std::string::npos) << r.error().message;
     EXPECT_NE(r.error().message.find("docker: the docker daemon is not reachable: Cannot connect"), std::string::npos)
@@ -405,16 +406,16 @@ TEST(BuilderSelection, DetectsInOrderAndExplainsWhatIsMissing) {
     auto& b2 = fake2->expect({"buildah", "--version"});
     b2.error = coconut::util::Error{coconut::util::ErrorCode::Failure, "buildah: not found on PATH", {}};
     fake2->expect({"podman", "--version"}, FakeRunner::ok_result("podman version 4.3.1\n"));
-    auto r2 = platform::select_builder(*fake2, "");
+    auto r2 = builders::select_builder(*fake2, "");
     ASSERT_TRUE(r2.has_value());
     EXPECT_EQ(r2->builder->name(), "podman");
 
     GTestFakeRunner fake3;
-    auto r3 = platform::select_builder(*fake3, "buildha");
+    auto r3 = builders::select_builder(*fake3, "buildha");
     ASSERT_FALSE(r3.has_value());
     EXPECT_EQ(r3.error().code, coconut::util::ErrorCode::Usage);
     EXPECT_NE(r3.error().message.find("did you mean 'buildah'"), std::string::npos);
-    EXPECT_EQ(platform::BuilderRegistry::instance().names(), (std::vector<std::string>{"buildah", "podman", "docker"}));
+    EXPECT_EQ(builders::BuilderRegistry::instance().names(), (std::vector<std::string>{"buildah", "podman", "docker"}));
 }
 
 TEST(BuildAction, BuildFailureQuotesTheBuilder) {

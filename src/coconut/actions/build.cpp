@@ -21,6 +21,7 @@ namespace coconut::actions {
 
 namespace fs = std::filesystem;
 namespace dockerfile = generate::dockerfile;
+namespace builders = platform::builders;
 
 namespace {
 
@@ -179,7 +180,7 @@ struct BuildSetup {
     std::string registry;
     bool tls_verify = true;
     std::string created;                              // org.opencontainers.image.created
-    const platform::ImageBuilder* builder = nullptr;
+    const builders::ImageBuilder* builder = nullptr;
     std::string binary;                               // the builder, by name
     std::string builder_label;                        // "buildah 1.28.2"
     fs::path work;                                    // the run's private temporary directory
@@ -190,7 +191,7 @@ struct BuildSetup {
 // The user's Dockerfile, built as it is: it does not declare coconut's label ARGs, so the
 // labels go on the command line.
 util::Expected<void> use_own_dockerfile(const BuildSetup& setup, const spec::Service& svc, const fs::path& context,
-                                        platform::ImageBuildRequest& req) {
+                                        builders::ImageBuildRequest& req) {
     std::error_code ec;
     const fs::path user_file = clean_path(context / svc.build->dockerfile);
     if (!fs::is_regular_file(user_file, ec))
@@ -209,7 +210,7 @@ util::Expected<void> use_own_dockerfile(const BuildSetup& setup, const spec::Ser
 // The Dockerfile and .dockerignore coconut generates for the service's runtime, written into
 // `work`; the label values go in as build args.
 util::Expected<void> use_generated_dockerfile(const BuildSetup& setup, const spec::Service& svc, const fs::path& context,
-                                              const fs::path& work, platform::ImageBuildRequest& req) {
+                                              const fs::path& work, builders::ImageBuildRequest& req) {
     const spec::Build& b = *svc.build;
     std::error_code ec;
     if (b.runtime == spec::Runtime::Static && !fs::exists(context / b.binary, ec))
@@ -229,7 +230,7 @@ util::Expected<void> use_generated_dockerfile(const BuildSetup& setup, const spe
     return {};
 }
 
-util::Expected<platform::ImageBuildRequest> build_request(const BuildSetup& setup, const spec::Service& svc,
+util::Expected<builders::ImageBuildRequest> build_request(const BuildSetup& setup, const spec::Service& svc,
                                                           const BuiltImage& image, const fs::path& work) {
     const spec::Build& b = *svc.build;
     const fs::path context = clean_path(setup.spec_dir / b.context);
@@ -237,7 +238,7 @@ util::Expected<platform::ImageBuildRequest> build_request(const BuildSetup& setu
     if (!fs::is_directory(context, ec))
         return util::fail(util::ErrorCode::Input,
                           "services." + svc.name + ".build.context: " + context.string() + " is not a directory");
-    platform::ImageBuildRequest req;
+    builders::ImageBuildRequest req;
     req.context = context.string();
     for (const auto& t : image.tags) req.tags.push_back(image.repository + ":" + t);
     for (const auto& a : b.args) req.build_args.push_back(a);
@@ -284,7 +285,7 @@ private:
 };
 
 util::Expected<void> registry_login(const BuildSetup& setup, const BuildOptions& o, const ServiceSteps& steps) {
-    const platform::RegistryLoginRequest login{registry_host(setup.registry), o.registry_username, o.registry_password,
+    const builders::RegistryLoginRequest login{registry_host(setup.registry), o.registry_username, o.registry_password,
                                                setup.tls_verify};
     steps.announce("logging in to " + login.registry + " as " + login.username);
     TRY_VOID(steps.run(setup.builder->login_command(setup.binary, login), "registry login", false));
@@ -293,10 +294,10 @@ util::Expected<void> registry_login(const BuildSetup& setup, const BuildOptions&
 
 // Pushes every tag of `req` and sets the image's digest from the first; a later tag pushed as
 // another manifest gets a note.
-util::Expected<void> push_tags(const BuildSetup& setup, const ServiceSteps& steps, const platform::ImageBuildRequest& req,
+util::Expected<void> push_tags(const BuildSetup& setup, const ServiceSteps& steps, const builders::ImageBuildRequest& req,
                                const fs::path& work, BuiltImage& image, std::vector<std::string>& notes) {
     for (std::size_t i = 0; i < req.tags.size(); ++i) {
-        const platform::ImagePushRequest push{req.tags[i], setup.tls_verify, work / ("digest-" + std::to_string(i))};
+        const builders::ImagePushRequest push{req.tags[i], setup.tls_verify, work / ("digest-" + std::to_string(i))};
         steps.announce("pushing " + push.image);
         TRY(pushed, steps.run(setup.builder->push_command(setup.binary, push), image.service + ": push", true));
         TRY(digest, setup.builder->pushed_digest(push, pushed));
@@ -456,7 +457,7 @@ util::Expected<BuildResult> BuildAction::run() {
     if (!git.short_commit.empty()) result.commit = git.short_commit + (git.dirty ? "-dirty" : "");
     TRY(tags, image_tags(m_options, s.version, result.commit));
 
-    TRY(chosen, platform::select_builder(m_runner, m_options.builder));
+    TRY(chosen, builders::select_builder(m_runner, m_options.builder));
     result.builder = std::string(chosen.builder->name()) + " " + chosen.tool.version.to_string();
     TRY(tmp, TempDir::create());
     const BuildSetup setup{

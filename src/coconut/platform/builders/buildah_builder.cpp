@@ -1,7 +1,7 @@
 // buildah: daemonless, rootless-capable builds (`buildah bud`), the preferred builder.
 #include "coconut/platform/builders/oci_cli.hpp"
 
-namespace coconut::platform {
+namespace coconut::platform::builders {
 namespace {
 
 class BuildahBuilder final : public ImageBuilder {
@@ -28,4 +28,4 @@ public:
 COCONUT_REGISTER_BUILDER(BuildahBuilder, 10);
 
 }  // namespace
-}  // namespace coconut::platform
+}  // namespace coconut::platform::builders

@@ -16,7 +16,7 @@
 #include "coconut/platform/tool_version.hpp"
 #include "coconut/util/expected.hpp"
 
-namespace coconut::platform {
+namespace coconut::platform::builders {
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
@@ -79,7 +79,7 @@ struct BuilderRegistration {
 
 // In an adapter's .cpp: COCONUT_REGISTER_BUILDER(BuildahBuilder, 10);  (lower = preferred)
 #define COCONUT_REGISTER_BUILDER(Class, order) \
-    static const ::coconut::platform::BuilderRegistration<Class> coconut_builder_##Class{order}
+    static const ::coconut::platform::builders::BuilderRegistration<Class> coconut_builder_##Class{order}
 
 struct SelectedBuilder {
     const ImageBuilder* builder = nullptr;
@@ -98,4 +98,4 @@ util::Expected<std::string> read_digest_file(const std::filesystem::path& path);
 // True for sha256:<64 lowercase hex>.
 bool is_sha256_digest(std::string_view text);
 
-}  // namespace coconut::platform
+}  // namespace coconut::platform::builders

@@ -6,7 +6,7 @@
 
 #include "coconut/platform/builders/image_builder.hpp"
 
-namespace coconut::platform::detail {
+namespace coconut::platform::builders::detail {
 
 // --build-arg / --label / -t flags, in request order.
 inline void append_build_flags(std::vector<std::string>& argv, const ImageBuildRequest& r) {
@@ -63,4 +63,4 @@ inline Command containers_login(const std::string& binary, const RegistryLoginRe
     return c;
 }
 
-}  // namespace coconut::platform::detail
+}  // namespace coconut::platform::builders::detail

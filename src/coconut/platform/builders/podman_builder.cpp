@@ -1,7 +1,7 @@
 // podman: `podman build` (buildah inside), used when buildah itself is not installed.
 #include "coconut/platform/builders/oci_cli.hpp"
 
-namespace coconut::platform {
+namespace coconut::platform::builders {
 namespace {
 
 class PodmanBuilder final : public ImageBuilder {
@@ -28,4 +28,4 @@ public:
 COCONUT_REGISTER_BUILDER(PodmanBuilder, 20);
 
 }  // namespace
-}  // namespace coconut::platform
+}  // namespace coconut::platform::builders
