@@ -4,7 +4,6 @@
 // quote the builder. Every external command goes through a FakeRunner; tool outputs are the
 // shapes the real tools print (buildah 1.28.2, podman 4.3.1, Docker 28).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -64,22 +63,20 @@ std::string slurp(const fs::path& p) {
 // A project on disk: coconut.yaml, the static binary, the user's Dockerfile.
 class Project {
 public:
-    explicit Project(const std::string& spec_text = k_spec) {
-        m_dir = fs::temp_directory_path() / ("coconut-build-test-" + std::to_string(::getpid()) + "-" + std::to_string(s_count++));
-        fs::remove_all(m_dir);
+    explicit Project(const std::string& spec_text = k_spec)
+        : m_tmp(coconut::util::TempDir::create("coconut-build-test-").value()), m_dir(m_tmp.path()) {
         fs::create_directories(m_dir / "bin");
         fs::create_directories(m_dir / "custom");
         std::ofstream(m_dir / "coconut.yaml") << spec_text;
         std::ofstream(m_dir / "bin/hello") << "\x7f" "ELF...";
         std::ofstream(m_dir / "custom/Dockerfile") << "FROM scratch\nCOPY x /x\n";
     }
-    ~Project() { fs::remove_all(m_dir); }
     [[nodiscard]] std::string file() const { return (m_dir / "coconut.yaml").string(); }
     [[nodiscard]] fs::path dir() const { return m_dir; }
 
 private:
+    coconut::util::TempDir m_tmp;
     fs::path m_dir;
-    static inline int s_count = 0;
 };
 
 void expect_git(FakeRunner& r, bool dirty = false) {

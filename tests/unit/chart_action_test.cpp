@@ -2,7 +2,6 @@
 // the version checks and their messages, and error handling, with the FakeRunner. The real helm
 // (3 and 4) packages and pushes to a local registry in tests/integration/helm.sh.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -10,6 +9,7 @@
 
 #include "coconut/actions/chart.hpp"
 #include "coconut/testing/fake_runner_gtest.hpp"
+#include "coconut/util/fs.hpp"
 
 namespace fs = std::filesystem;
 using coconut::actions::ChartAction;
@@ -34,13 +34,7 @@ targets:
 
 class ChartActionTest : public ::testing::Test {
 protected:
-    void SetUp() override {
-        static int count = 0;
-        m_dir = fs::temp_directory_path() / ("coconut-chart-test-" + std::to_string(::getpid()) + "-" + std::to_string(count++));
-        fs::create_directories(m_dir);
-        write("coconut.yaml", k_spec);
-    }
-    void TearDown() override { fs::remove_all(m_dir); }
+    void SetUp() override { write("coconut.yaml", k_spec); }
 
     void write(const std::string& name, const std::string& text) { std::ofstream(m_dir / name) << text; }
 
@@ -72,7 +66,8 @@ protected:
         };
     }
 
-    fs::path m_dir;
+    coconut::util::TempDir m_tmp = coconut::util::TempDir::create("coconut-chart-test-").value();
+    fs::path m_dir = m_tmp.path();
     bool m_linted = false;
 };
 

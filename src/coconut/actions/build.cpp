@@ -1,7 +1,5 @@
 #include "coconut/actions/build.hpp"
 
-#include <stdlib.h>  // mkdtemp
-
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -14,6 +12,7 @@
 #include "coconut/generate/dockerfile/image_ref.hpp"
 #include "coconut/platform/builders/image_builder.hpp"
 #include "coconut/spec/lock.hpp"
+#include "coconut/util/fs.hpp"
 #include "coconut/util/signals.hpp"
 #include "coconut/util/strings.hpp"
 
@@ -24,34 +23,6 @@ namespace dockerfile = generate::dockerfile;
 namespace builders = platform::builders;
 
 namespace {
-
-// A private temporary directory (mode 0700), removed with everything in it on destruction.
-class TempDir {
-public:
-    static util::Expected<TempDir> create() {
-        std::error_code ec;
-        fs::path base = fs::temp_directory_path(ec);
-        if (ec) base = "/tmp";
-        std::string pattern = (base / "coconut-build-XXXXXX").string();
-        if (!::mkdtemp(pattern.data()))
-            return util::fail(util::ErrorCode::Failure, "cannot create a temporary directory in " + base.string());
-        return TempDir(pattern);
-    }
-    TempDir(TempDir&& o) noexcept : m_path(std::move(o.m_path)) { o.m_path.clear(); }
-    TempDir& operator=(TempDir&&) = delete;
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    ~TempDir() {
-        if (m_path.empty()) return;
-        std::error_code ec;
-        fs::remove_all(m_path, ec);
-    }
-    [[nodiscard]] const fs::path& path() const { return m_path; }
-
-private:
-    explicit TempDir(fs::path p) : m_path(std::move(p)) {}
-    fs::path m_path;
-};
 
 util::Expected<void> write_text(const fs::path& path, const std::string& text) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -459,7 +430,7 @@ util::Expected<BuildResult> BuildAction::run() {
 
     TRY(chosen, builders::select_builder(m_runner, m_options.builder));
     result.builder = std::string(chosen.builder->name()) + " " + chosen.tool.version.to_string();
-    TRY(tmp, TempDir::create());
+    TRY(tmp, util::TempDir::create("coconut-build-"));
     const BuildSetup setup{
         .spec = s,
         .spec_file = spec_file,

@@ -1,7 +1,5 @@
 #include "coconut/actions/chart.hpp"
 
-#include <stdlib.h>   // mkdtemp
-
 #include <filesystem>
 #include <system_error>
 
@@ -19,34 +17,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr auto k_helm_timeout = std::chrono::minutes(5);
-
-// A temporary directory removed with everything in it when this goes out of scope.
-class TempDir {
-public:
-    static util::Expected<TempDir> make(const char* prefix) {
-        std::error_code ec;
-        fs::path base = fs::temp_directory_path(ec);
-        if (ec) base = "/tmp";
-        std::string templ = (base / (std::string(prefix) + "XXXXXX")).string();
-        if (!::mkdtemp(templ.data()))
-            return util::fail(util::ErrorCode::Failure, "cannot create a temporary directory in " + base.string(),
-                              base.string());
-        return TempDir(templ);
-    }
-    TempDir(TempDir&& o) noexcept : m_path(std::move(o.m_path)) { o.m_path.clear(); }
-    TempDir& operator=(TempDir&&) = delete;
-    TempDir(const TempDir&) = delete;
-    ~TempDir() {
-        if (m_path.empty()) return;
-        std::error_code ec;
-        fs::remove_all(m_path, ec);
-    }
-    [[nodiscard]] const std::string& path() const { return m_path; }
-
-private:
-    explicit TempDir(std::string p) : m_path(std::move(p)) {}
-    std::string m_path;
-};
 
 platform::Command helm_command(const std::string& helm, std::vector<std::string> args) {
     platform::Command cmd;
@@ -142,11 +112,11 @@ util::Expected<ChartResult> ChartAction::package_into(const std::string& output_
     generate::ArtifactSet artifacts;
     generate::GenerateInput input{base, envs, fs::path(m_options.file).filename().string()};
     TRY_VOID(generator->generate(input, artifacts));
-    TRY(work, TempDir::make("coconut-chart-"));
+    TRY(work, util::TempDir::create("coconut-chart-"));
     std::vector<std::pair<std::string, std::string>> files;
     for (const auto* a : artifacts.all()) files.emplace_back(a->path, a->content);
     TRY_VOID(util::write_tree_atomic(work.path(), files, artifacts.roots()));
-    const std::string chart_dir = (fs::path(work.path()) / "chart").string();
+    const std::string chart_dir = (work.path() / "chart").string();
 
     if (m_options.lint) {
         step("linting the chart (helm lint --strict)");
@@ -188,8 +158,8 @@ util::Expected<ChartResult> ChartAction::push() {
         return util::fail(util::ErrorCode::Usage,
                           "chart push: the destination must be an OCI registry reference, oci://REGISTRY/REPOSITORY (got '" +
                               dest + "')");
-    TRY(work, TempDir::make("coconut-chart-package-"));
-    TRY(result, package_into(work.path(), k_helm_min_push, "for OCI push (helm push)"));
+    TRY(work, util::TempDir::create("coconut-chart-package-"));
+    TRY(result, package_into(work.path().string(), k_helm_min_push, "for OCI push (helm push)"));
     if (!result.problems.empty()) return result;
 
     std::vector<std::string> args{"push", result.package, dest};
