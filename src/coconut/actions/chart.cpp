@@ -35,44 +35,19 @@ std::string first_line_with(std::string_view text, std::string_view prefix) {
     return {};
 }
 
-}  // namespace
-
-util::Expected<std::string> check_helm(platform::CommandRunner& runner, const std::string& helm,
-                                       std::string_view minimum, std::string_view purpose) {
-    const auto min = platform::parse_version(minimum);
-    if (!min) throw std::invalid_argument("check_helm: bad minimum version");
-    const std::string need = "Helm >= " + min->to_string() + (purpose.empty() ? "" : " " + std::string(purpose));
-    std::vector<std::string> args{"version", "--short"};
-    if (const auto* spec = platform::find_tool_spec("helm")) args = spec->version_args;
-    const platform::Command cmd = helm_command(helm, args);
-    auto r = runner.run(cmd);
-    if (!r) {
-        if (r.error().code == util::ErrorCode::Interrupted) return tl::unexpected(r.error());
-        const bool is_path = helm.find('/') != std::string::npos;
-        // Recommend the version every coconut command works with (OCI push needs 3.8).
-        return util::fail(util::ErrorCode::Failure,
-                          (is_path ? "helm not found at " + helm : std::string("helm not found on PATH")) +
-                              "; install Helm >= " + std::string(k_helm_min_push) +
-                              " (https://helm.sh/docs/intro/install/) or name the binary with --helm PATH",
-                          helm);
-    }
-    if (!r->ok()) {
-        util::Error e = platform::command_failure(cmd, *r);
-        e.message = "cannot get the version of helm: " + e.message;
-        return tl::unexpected(std::move(e));
-    }
-    auto version = platform::find_version(r->out.empty() ? r->err : r->out, "helm");
-    if (!version)
-        return util::fail(util::ErrorCode::Failure,
-                          "cannot tell the version of helm from `" + platform::format_argv(cmd.argv) + "`: '" +
-                              util::trim(r->out.empty() ? r->err : r->out) + "'",
-                          helm);
-    if (!platform::meets_minimum(*version, *min))
-        return util::fail(util::ErrorCode::Failure,
-                          "helm " + version->to_string() + " is too old: coconut needs " + need + "; upgrade Helm",
-                          helm);
-    return version->to_string();
+// What to tell a user whose helm is missing or too old.
+platform::ToolAdvice helm_advice(const std::string& helm) {
+    platform::ToolAdvice advice;
+    const bool is_path = helm.find('/') != std::string::npos;
+    // Recommend the version every coconut command works with (OCI push needs 3.8).
+    advice.missing = (is_path ? "helm not found at " + helm : std::string("helm not found on PATH")) +
+                     "; install Helm >= " + std::string(k_helm_min_push) +
+                     " (https://helm.sh/docs/intro/install/) or name the binary with --helm PATH";
+    advice.too_old = "upgrade Helm";
+    return advice;
 }
+
+}  // namespace
 
 std::string parse_package_output(std::string_view out) {
     return first_line_with(out, "Successfully packaged chart and saved it to:");
@@ -101,8 +76,8 @@ util::Expected<ChartResult> ChartAction::package_into(const std::string& output_
         envs.push_back(std::move(env));
     }
 
-    TRY(helm_version, check_helm(m_runner, m_options.helm, min_helm, purpose));
-    result.helm_version = helm_version;
+    TRY(helm, platform::require_tool(m_runner, "helm", min_helm, purpose, m_options.helm, helm_advice(m_options.helm)));
+    result.helm_version = helm.version.to_string();
     result.chart = base.name;
     result.version = generate::helm::chart_version(base.version);
 

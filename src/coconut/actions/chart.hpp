@@ -71,11 +71,6 @@ private:
     ChartEvents m_events;
 };
 
-// Checks that `helm` runs and is at least `minimum`; returns its version ("3.17.3"). Errors:
-// "helm not found on PATH; install Helm >= 3.8 ..." and "helm 3.7.2 is too old: ...".
-util::Expected<std::string> check_helm(platform::CommandRunner& runner, const std::string& helm,
-                                       std::string_view minimum, std::string_view purpose);
-
 // The package path in `helm package` output ("Successfully packaged chart and saved it to: P").
 std::string parse_package_output(std::string_view out);
 
