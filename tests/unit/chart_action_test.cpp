@@ -201,12 +201,3 @@ TEST_F(ChartActionTest, SpecProblemsStopBeforeHelm) {
     EXPECT_FALSE(r->problems.empty());
     EXPECT_TRUE(runner->calls().empty());
 }
-
-TEST(ChartOutput, Parsers) {
-    EXPECT_EQ(coconut::actions::parse_package_output("Successfully packaged chart and saved it to: /tmp/x/shop-1.0.0.tgz\n"),
-              "/tmp/x/shop-1.0.0.tgz");
-    auto [ref, digest] = coconut::actions::parse_push_output(
-        "Pushed: 127.0.0.1:5000/charts/shop:1.0.0\nDigest: sha256:e446e5154f08\n");
-    EXPECT_EQ(ref, "127.0.0.1:5000/charts/shop:1.0.0");
-    EXPECT_EQ(digest, "sha256:e446e5154f08");
-}

@@ -1,12 +1,13 @@
 #include "coconut/actions/chart.hpp"
 
 #include <filesystem>
+#include <stdexcept>
 #include <system_error>
 
 #include "coconut/actions/generate.hpp"
 #include "coconut/generate/generator.hpp"
 #include "coconut/generate/helm/helm_generator.hpp"
-#include "coconut/platform/tool_version.hpp"
+#include "coconut/platform/helm.hpp"
 #include "coconut/util/fs.hpp"
 #include "coconut/util/strings.hpp"
 
@@ -15,25 +16,6 @@ namespace coconut::actions {
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr auto k_helm_timeout = std::chrono::minutes(5);
-
-platform::Command helm_command(const std::string& helm, std::vector<std::string> args) {
-    platform::Command cmd;
-    cmd.argv.reserve(args.size() + 1);
-    cmd.argv.push_back(helm);
-    for (auto& a : args) cmd.argv.push_back(std::move(a));
-    cmd.timeout = k_helm_timeout;
-    return cmd;
-}
-
-std::string first_line_with(std::string_view text, std::string_view prefix) {
-    for (const auto& line : util::split(text, '\n')) {
-        std::string t = util::trim(line);
-        if (util::starts_with(t, prefix)) return util::trim(std::string_view(t).substr(prefix.size()));
-    }
-    return {};
-}
 
 // What to tell a user whose helm is missing or too old.
 platform::ToolAdvice helm_advice(const std::string& helm) {
@@ -48,14 +30,6 @@ platform::ToolAdvice helm_advice(const std::string& helm) {
 }
 
 }  // namespace
-
-std::string parse_package_output(std::string_view out) {
-    return first_line_with(out, "Successfully packaged chart and saved it to:");
-}
-
-std::pair<std::string, std::string> parse_push_output(std::string_view out) {
-    return {first_line_with(out, "Pushed:"), first_line_with(out, "Digest:")};
-}
 
 util::Expected<ChartResult> ChartAction::package_into(const std::string& output_dir, std::string_view min_helm,
                                                       std::string_view purpose) {
@@ -76,8 +50,9 @@ util::Expected<ChartResult> ChartAction::package_into(const std::string& output_
         envs.push_back(std::move(env));
     }
 
-    TRY(helm, platform::require_tool(m_runner, "helm", min_helm, purpose, m_options.helm, helm_advice(m_options.helm)));
-    result.helm_version = helm.version.to_string();
+    platform::Helm helm(m_runner, m_options.helm);
+    TRY(tool, helm.require(min_helm, purpose, helm_advice(m_options.helm)));
+    result.helm_version = tool.version.to_string();
     result.chart = base.name;
     result.version = generate::helm::chart_version(base.version);
 
@@ -95,13 +70,9 @@ util::Expected<ChartResult> ChartAction::package_into(const std::string& output_
 
     if (m_options.lint) {
         step("linting the chart (helm lint --strict)");
-        const platform::Command lint = helm_command(m_options.helm, {"lint", "--strict", chart_dir});
-        TRY(linted, m_runner.run(lint));
-        if (!linted.ok()) {
-            // helm lint prints its findings ([ERROR] ...) on stdout and a summary on stderr.
-            util::Error e = platform::command_failure(lint, linted);
-            std::string findings = platform::tail_lines(linted.out, 20);
-            if (!findings.empty()) e.message += "\n" + findings;
+        TRY(linted, helm.lint(chart_dir));
+        if (!linted.passed()) {
+            util::Error e = std::move(*linted.failure);
             e.message = "the generated chart fails helm lint (a bug in coconut's helm target): " + e.message;
             return tl::unexpected(std::move(e));
         }
@@ -112,11 +83,9 @@ util::Expected<ChartResult> ChartAction::package_into(const std::string& output_
     if (ec)
         return util::fail(util::ErrorCode::Failure, "cannot create " + output_dir + ": " + ec.message(), output_dir);
     step("packaging " + result.chart + " " + result.version);
-    TRY(packaged, platform::run_checked(m_runner,
-                                        helm_command(m_options.helm, {"package", chart_dir, "--destination", output_dir})));
-    result.package = parse_package_output(packaged.out);
-    if (result.package.empty())
-        result.package = (fs::path(output_dir) / (result.chart + "-" + result.version + ".tgz")).string();
+    TRY(package, helm.package(chart_dir, output_dir));
+    result.package = package.empty() ? (fs::path(output_dir) / (result.chart + "-" + result.version + ".tgz")).string()
+                                     : package;
     if (!fs::exists(result.package, ec))
         return util::fail(util::ErrorCode::Failure,
                           "helm package reported success but " + result.package + " does not exist", result.package);
@@ -137,15 +106,13 @@ util::Expected<ChartResult> ChartAction::push() {
     TRY(result, package_into(work.path().string(), k_helm_min_push, "for OCI push (helm push)"));
     if (!result.problems.empty()) return result;
 
-    std::vector<std::string> args{"push", result.package, dest};
-    if (m_options.plain_http) args.emplace_back("--plain-http");
-    if (m_options.insecure_skip_tls_verify) args.emplace_back("--insecure-skip-tls-verify");
     step("pushing " + result.chart + " " + result.version + " to " + dest);
-    TRY(pushed, platform::run_checked(m_runner, helm_command(m_options.helm, std::move(args))));
-    // Helm writes "Pushed: ..." and "Digest: ..." to stderr (3.x and 4.x); read both streams.
-    auto [reference, digest] = parse_push_output(pushed.err + "\n" + pushed.out);
-    result.reference = reference;
-    result.digest = digest;
+    platform::HelmPushOptions push_options;
+    push_options.plain_http = m_options.plain_http;
+    push_options.insecure_skip_tls_verify = m_options.insecure_skip_tls_verify;
+    TRY(pushed, platform::Helm(m_runner, m_options.helm).push(result.package, dest, push_options));
+    result.reference = pushed.reference;
+    result.digest = pushed.digest;
     if (result.reference.empty()) {
         std::string repo = dest.substr(6);
         while (!repo.empty() && repo.back() == '/') repo.pop_back();
