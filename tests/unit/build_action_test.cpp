@@ -4,7 +4,6 @@
 // quote the builder. Every external command goes through a FakeRunner; tool outputs are the
 // shapes the real tools print (buildah 1.28.2, podman 4.3.1, Docker 28).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -16,12 +15,15 @@
 #include "coconut/platform/builders/image_builder.hpp"
 #include "coconut/spec/lock.hpp"
 #include "coconut/util/fs.hpp"
-#include "fake_runner_gtest.hpp"
+#include "coconut/testing/fake_runner_gtest.hpp"
 
 namespace fs = std::filesystem;
 namespace actions = coconut::actions;
 namespace platform = coconut::platform;
+namespace builders = coconut::platform::builders;
 namespace spec = coconut::spec;
+using coconut::testing::FakeExpectation;
+using coconut::testing::FakeRunner;
 using coconut::testing::GTestFakeRunner;
 
 namespace {
@@ -61,41 +63,39 @@ std::string slurp(const fs::path& p) {
 // A project on disk: coconut.yaml, the static binary, the user's Dockerfile.
 class Project {
 public:
-    explicit Project(const std::string& spec_text = k_spec) {
-        m_dir = fs::temp_directory_path() / ("coconut-build-test-" + std::to_string(::getpid()) + "-" + std::to_string(s_count++));
-        fs::remove_all(m_dir);
+    explicit Project(const std::string& spec_text = k_spec)
+        : m_tmp(coconut::util::TempDir::create("coconut-build-test-").value()), m_dir(m_tmp.path()) {
         fs::create_directories(m_dir / "bin");
         fs::create_directories(m_dir / "custom");
         std::ofstream(m_dir / "coconut.yaml") << spec_text;
         std::ofstream(m_dir / "bin/hello") << "\x7f" "ELF...";
         std::ofstream(m_dir / "custom/Dockerfile") << "FROM scratch\nCOPY x /x\n";
     }
-    ~Project() { fs::remove_all(m_dir); }
     [[nodiscard]] std::string file() const { return (m_dir / "coconut.yaml").string(); }
     [[nodiscard]] fs::path dir() const { return m_dir; }
 
 private:
+    coconut::util::TempDir m_tmp;
     fs::path m_dir;
-    static inline int s_count = 0;
 };
 
-void expect_git(platform::FakeRunner& r, bool dirty = false) {
-    r.expect({"git", "rev-parse", "--short", "HEAD"}, platform::FakeRunner::ok_result("abc1234\n"));
-    r.expect({"git", "rev-parse", "HEAD"}, platform::FakeRunner::ok_result(k_commit + "\n"));
+void expect_git(FakeRunner& r, bool dirty = false) {
+    r.expect({"git", "rev-parse", "--short", "HEAD"}, FakeRunner::ok_result("abc1234\n"));
+    r.expect({"git", "rev-parse", "HEAD"}, FakeRunner::ok_result(k_commit + "\n"));
     r.expect({"git", "status", "--porcelain", "--untracked-files=no"},
-             platform::FakeRunner::ok_result(dirty ? " M coconut.yaml\n" : ""));
+             FakeRunner::ok_result(dirty ? " M coconut.yaml\n" : ""));
     r.expect({"git", "config", "--get", "remote.origin.url"},
-             platform::FakeRunner::ok_result("https://ci-bot:" + k_remote_secret + "@github.com/acme/demo.git\n"));
+             FakeRunner::ok_result("https://ci-bot:" + k_remote_secret + "@github.com/acme/demo.git\n"));
 }
 
-void expect_no_git(platform::FakeRunner& r) {
+void expect_no_git(FakeRunner& r) {
     r.expect({"git", "rev-parse", "--short", "HEAD"},
-             platform::FakeRunner::ok_result("", "fatal: not a git repository (or any of the parent directories): .git\n", 128));
+             FakeRunner::ok_result("", "fatal: not a git repository (or any of the parent directories): .git\n", 128));
 }
 
-void expect_buildah_version(platform::FakeRunner& r) {
+void expect_buildah_version(FakeRunner& r) {
     r.expect({"buildah", "--version"},
-             platform::FakeRunner::ok_result("buildah version 1.28.2 (image-spec 1.1.0-rc2, runtime-spec 1.0.2-dev)\n"));
+             FakeRunner::ok_result("buildah version 1.28.2 (image-spec 1.1.0-rc2, runtime-spec 1.0.2-dev)\n"));
 }
 
 std::string value_after(const std::vector<std::string>& argv, const std::string& flag) {
@@ -114,12 +114,12 @@ std::vector<std::string> values_after(const std::vector<std::string>& argv, cons
 std::string basename(const std::string& p) { return fs::path(p).filename().string(); }
 
 // A push that writes `digest` into the --digestfile, as buildah/podman do.
-platform::FakeExpectation& expect_push(platform::FakeRunner& r, const std::string& tool, const std::string& digest) {
+FakeExpectation& expect_push(FakeRunner& r, const std::string& tool, const std::string& digest) {
     auto& e = r.expect_prefix({tool, "push"});
     e.handler = [digest](const platform::Command& c) -> coconut::util::Expected<platform::CommandResult> {
         std::ofstream(value_after(c.argv, "--digestfile")) << digest;
         if (c.on_line) c.on_line("Copying blob 0123abcd done", true);
-        return platform::FakeRunner::ok_result("", "Getting image source signatures\nWriting manifest to image destination\n");
+        return FakeRunner::ok_result("", "Getting image source signatures\nWriting manifest to image destination\n");
     };
     return e;
 }
@@ -146,7 +146,7 @@ TEST(BuildAction, BuildahBuildsTagsPushesAndRecordsTheLock) {
             c.on_line("STEP 1/6: FROM scratch", false);
             c.on_line("COMMIT 127.0.0.1:5000/demo/demo-hello:1.0.0", false);
         }
-        return platform::FakeRunner::ok_result("STEP 1/6: FROM scratch\n");
+        return FakeRunner::ok_result("STEP 1/6: FROM scratch\n");
     };
     expect_push(*fake, "buildah", k_digest_a).times = 2;   // custom: both tags
     expect_push(*fake, "buildah", k_digest_b).times = 2;   // hello: both tags
@@ -294,7 +294,7 @@ TEST(BuildAction, RegistryPasswordGoesThroughStdinOnly) {
     expect_buildah_version(*fake);
     fake->expect_prefix({"buildah", "bud"});
     fake->expect({"buildah", "login", "--username", "robot", "--password-stdin", "registry.example.com"},
-                 platform::FakeRunner::ok_result("Login Succeeded!\n"));
+                 FakeRunner::ok_result("Login Succeeded!\n"));
     expect_push(*fake, "buildah", k_digest_a).times = 2;
     auto o = options(p);
     o.services = {"hello"};
@@ -338,7 +338,7 @@ TEST(BuildAction, PodmanArgv) {
     GTestFakeRunner fake;
     fake.strict();
     expect_no_git(*fake);
-    fake->expect({"podman", "--version"}, platform::FakeRunner::ok_result("podman version 4.3.1\n"));
+    fake->expect({"podman", "--version"}, FakeRunner::ok_result("podman version 4.3.1\n"));
     fake->expect_prefix({"podman", "build", "--format", "docker", "-f"});
     expect_push(*fake, "podman", k_digest_a);
     auto o = options(p);
@@ -361,11 +361,11 @@ TEST(BuildAction, DockerArgvAndDigestFromPushOutput) {
     GTestFakeRunner fake;
     fake.strict();
     expect_no_git(*fake);
-    fake->expect({"docker", "--version"}, platform::FakeRunner::ok_result("Docker version 28.2.2, build e6534b4\n"));
-    fake->expect({"docker", "version", "--format", "{{.Server.Version}}"}, platform::FakeRunner::ok_result("28.2.2\n"));
+    fake->expect({"docker", "--version"}, FakeRunner::ok_result("Docker version 28.2.2, build e6534b4\n"));
+    fake->expect({"docker", "version", "--format", "{{.Server.Version}}"}, FakeRunner::ok_result("28.2.2\n"));
     fake->expect_prefix({"docker", "build", "--progress=plain", "-f"});
     fake->expect({"docker", "push", "127.0.0.1:5000/demo/demo-hello:1.0.0"},
-                 platform::FakeRunner::ok_result("The push refers to repository [127.0.0.1:5000/demo/demo-hello]\n"
+                 FakeRunner::ok_result("The push refers to repository [127.0.0.1:5000/demo/demo-hello]\n"
                                                  "5f70bf18a086: Pushed\n"
                                                  "1.0.0: digest: " + k_digest_b + " size: 528\n"));
     auto o = options(p);
@@ -389,11 +389,11 @@ TEST(BuilderSelection, DetectsInOrderAndExplainsWhatIsMissing) {
     b.error = coconut::util::Error{coconut::util::ErrorCode::Failure, "buildah: not found on PATH", {}};
     auto& p = fake->expect({"podman", "--version"});
     p.error = coconut::util::Error{coconut::util::ErrorCode::Failure, "podman: not found on PATH", {}};
-    fake->expect({"docker", "--version"}, platform::FakeRunner::ok_result("Docker version 28.2.2, build e6534b4\n"));
+    fake->expect({"docker", "--version"}, FakeRunner::ok_result("Docker version 28.2.2, build e6534b4\n"));
     fake->expect({"docker", "version", "--format", "{{.Server.Version}}"},
-                 platform::FakeRunner::ok_result("", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
+                 FakeRunner::ok_result("", "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
                                                      "Is the docker daemon running?\n", 1));
-    auto r = platform::select_builder(*fake, "");
+    auto r = builders::select_builder(*fake, "");
     ASSERT_FALSE(r.has_value());
     EXPECT_NE(r.error().message.find("buildah: buildah: not found"), std::string::npos) << r.error().message;
     EXPECT_NE(r.error().message.find("docker: the docker daemon is not reachable: Cannot connect"), std::string::npos)
@@ -402,17 +402,17 @@ TEST(BuilderSelection, DetectsInOrderAndExplainsWhatIsMissing) {
     GTestFakeRunner fake2;
     auto& b2 = fake2->expect({"buildah", "--version"});
     b2.error = coconut::util::Error{coconut::util::ErrorCode::Failure, "buildah: not found on PATH", {}};
-    fake2->expect({"podman", "--version"}, platform::FakeRunner::ok_result("podman version 4.3.1\n"));
-    auto r2 = platform::select_builder(*fake2, "");
+    fake2->expect({"podman", "--version"}, FakeRunner::ok_result("podman version 4.3.1\n"));
+    auto r2 = builders::select_builder(*fake2, "");
     ASSERT_TRUE(r2.has_value());
     EXPECT_EQ(r2->builder->name(), "podman");
 
     GTestFakeRunner fake3;
-    auto r3 = platform::select_builder(*fake3, "buildha");
+    auto r3 = builders::select_builder(*fake3, "buildha");
     ASSERT_FALSE(r3.has_value());
     EXPECT_EQ(r3.error().code, coconut::util::ErrorCode::Usage);
     EXPECT_NE(r3.error().message.find("did you mean 'buildah'"), std::string::npos);
-    EXPECT_EQ(platform::BuilderRegistry::instance().names(), (std::vector<std::string>{"buildah", "podman", "docker"}));
+    EXPECT_EQ(builders::BuilderRegistry::instance().names(), (std::vector<std::string>{"buildah", "podman", "docker"}));
 }
 
 TEST(BuildAction, BuildFailureQuotesTheBuilder) {
@@ -421,7 +421,7 @@ TEST(BuildAction, BuildFailureQuotesTheBuilder) {
     expect_no_git(*fake);
     expect_buildah_version(*fake);
     fake->expect_prefix({"buildah", "bud"},
-                        platform::FakeRunner::ok_result(
+                        FakeRunner::ok_result(
                             "STEP 1/7: FROM scratch\nSTEP 2/7: WORKDIR /app\n",
                             "Error: building at STEP \"COPY bin/hello /app/hello\": checking on sources under "
                             "\"/src\": copier: stat: \"/bin/hello\": no such file or directory\n",
@@ -450,7 +450,7 @@ TEST(BuildAction, ImagesPushedBeforeAFailureAreStillLocked) {
     fake->expect_prefix({"buildah", "bud"}).times = 2;
     expect_push(*fake, "buildah", k_digest_a);  // hello
     fake->expect_prefix({"buildah", "push"},
-                        platform::FakeRunner::ok_result("", "Error: pushing image: connection refused\n", 125));
+                        FakeRunner::ok_result("", "Error: pushing image: connection refused\n", 125));
     auto o = options(p);
     o.services = {"hello", "custom"};
     o.push = true;
@@ -471,7 +471,7 @@ TEST(BuildAction, UsageErrors) {
     auto run = [&](actions::BuildOptions o) {
         GTestFakeRunner fake;
         fake->expect_prefix({"git"}).times = 0;
-        fake->expect({"buildah", "--version"}, platform::FakeRunner::ok_result("buildah version 1.28.2\n")).times = 0;
+        fake->expect({"buildah", "--version"}, FakeRunner::ok_result("buildah version 1.28.2\n")).times = 0;
         auto r = actions::BuildAction(std::move(o), *fake).run();
         EXPECT_FALSE(r.has_value());
         EXPECT_TRUE(fake->calls_matching({"buildah", "bud"}).empty());

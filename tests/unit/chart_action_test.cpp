@@ -2,21 +2,21 @@
 // the version checks and their messages, and error handling, with the FakeRunner. The real helm
 // (3 and 4) packages and pushes to a local registry in tests/integration/helm.sh.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "coconut/actions/chart.hpp"
-#include "fake_runner_gtest.hpp"
+#include "coconut/testing/fake_runner_gtest.hpp"
+#include "coconut/util/fs.hpp"
 
 namespace fs = std::filesystem;
 using coconut::actions::ChartAction;
 using coconut::actions::ChartOptions;
 using coconut::platform::Command;
 using coconut::platform::CommandResult;
-using coconut::platform::fake_result;
+using coconut::testing::fake_result;
 using coconut::testing::GTestFakeRunner;
 
 namespace {
@@ -34,13 +34,7 @@ targets:
 
 class ChartActionTest : public ::testing::Test {
 protected:
-    void SetUp() override {
-        static int count = 0;
-        m_dir = fs::temp_directory_path() / ("coconut-chart-test-" + std::to_string(::getpid()) + "-" + std::to_string(count++));
-        fs::create_directories(m_dir);
-        write("coconut.yaml", k_spec);
-    }
-    void TearDown() override { fs::remove_all(m_dir); }
+    void SetUp() override { write("coconut.yaml", k_spec); }
 
     void write(const std::string& name, const std::string& text) { std::ofstream(m_dir / name) << text; }
 
@@ -72,7 +66,8 @@ protected:
         };
     }
 
-    fs::path m_dir;
+    coconut::util::TempDir m_tmp = coconut::util::TempDir::create("coconut-chart-test-").value();
+    fs::path m_dir = m_tmp.path();
     bool m_linted = false;
 };
 
@@ -205,13 +200,4 @@ TEST_F(ChartActionTest, SpecProblemsStopBeforeHelm) {
     ASSERT_TRUE(r.has_value()) << r.error().message;
     EXPECT_FALSE(r->problems.empty());
     EXPECT_TRUE(runner->calls().empty());
-}
-
-TEST(ChartOutput, Parsers) {
-    EXPECT_EQ(coconut::actions::parse_package_output("Successfully packaged chart and saved it to: /tmp/x/shop-1.0.0.tgz\n"),
-              "/tmp/x/shop-1.0.0.tgz");
-    auto [ref, digest] = coconut::actions::parse_push_output(
-        "Pushed: 127.0.0.1:5000/charts/shop:1.0.0\nDigest: sha256:e446e5154f08\n");
-    EXPECT_EQ(ref, "127.0.0.1:5000/charts/shop:1.0.0");
-    EXPECT_EQ(digest, "sha256:e446e5154f08");
 }

@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "coconut/platform/fake_runner.hpp"
 #include "coconut/platform/process_runner.hpp"
 #include "coconut/platform/tool_version.hpp"
-#include "fake_runner_gtest.hpp"
+#include "coconut/testing/fake_runner.hpp"
+#include "coconut/testing/fake_runner_gtest.hpp"
 
 namespace fs = std::filesystem;
 using namespace coconut::platform;
-using coconut::testing::GTestFakeRunner;
+using namespace coconut::testing;
 
 namespace {
 

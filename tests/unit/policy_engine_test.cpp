@@ -8,6 +8,7 @@
 #include "coconut/policy/engine.hpp"
 #include "coconut/policy/report/report.hpp"
 #include "coconut/policy/report/rules_doc.hpp"
+#include "coconut/util/fs.hpp"
 #include "coconut/util/strings.hpp"
 
 namespace fs = std::filesystem;
@@ -42,21 +43,18 @@ std::vector<Finding> of_rule(const std::vector<Finding>& all, const std::string&
     return out;
 }
 
+// util::TempDir with a helper to write files into it.
 class TempDir {
 public:
-    TempDir() {
-        char tmpl[] = "/tmp/coconut-policy-XXXXXX";
-        m_path = mkdtemp(tmpl);
-    }
-    ~TempDir() { fs::remove_all(m_path); }
+    TempDir() : m_dir(coconut::util::TempDir::create("coconut-policy-").value()) {}
     void write(const std::string& rel, const std::string& text) const {
-        fs::create_directories((m_path / rel).parent_path());
-        std::ofstream(m_path / rel) << text;
+        fs::create_directories((path() / rel).parent_path());
+        std::ofstream(path() / rel) << text;
     }
-    [[nodiscard]] const fs::path& path() const { return m_path; }
+    [[nodiscard]] const fs::path& path() const { return m_dir.path(); }
 
 private:
-    fs::path m_path;
+    coconut::util::TempDir m_dir;
 };
 
 TEST(PolicyInputs, DetectsEveryInputKindByContent) {

@@ -3,14 +3,14 @@
 #include <filesystem>
 #include <string>
 
-#include "coconut/platform/fake_runner.hpp"
 #include "coconut/platform/tool_version.hpp"
+#include "coconut/testing/fake_runner.hpp"
+#include "coconut/testing/fake_runner_gtest.hpp"
 #include "coconut/util/fs.hpp"
-#include "fake_runner_gtest.hpp"
 
 namespace fs = std::filesystem;
 using namespace coconut::platform;
-using coconut::testing::GTestFakeRunner;
+using namespace coconut::testing;
 
 namespace {
 
@@ -201,4 +201,37 @@ TEST(ToolVersion, KnownToolsHaveVersionCommands) {
     ASSERT_NE(find_tool_spec("helm"), nullptr);
     EXPECT_EQ(find_tool_spec("helm")->version_args, (std::vector<std::string>{"version", "--short"}));
     EXPECT_EQ(find_tool_spec("no-such-tool"), nullptr);
+}
+
+TEST(ToolVersion, AdviceRewordsMissingAndTooOld) {
+    ToolAdvice advice;
+    advice.missing = "helm not found on PATH; install Helm >= 3.8";
+    advice.too_old = "upgrade Helm";
+
+    GTestFakeRunner fake;
+    fake->expect({"helm", "version", "--short"}).error =
+        coconut::util::Error{coconut::util::ErrorCode::Failure, "helm: command not found (searched PATH=/usr/bin)", "helm"};
+    auto missing = require_tool(*fake, "helm", "3.8", "for OCI push", "helm", advice);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().message, "helm not found on PATH; install Helm >= 3.8");
+    EXPECT_EQ(missing.error().code, coconut::util::ErrorCode::Failure);
+
+    fake->expect({"helm", "version", "--short"}, fake_result("v3.7.2+g663a896\n"));
+    auto old = require_tool(*fake, "helm", "3.8", "for OCI push", "helm", advice);
+    ASSERT_FALSE(old);
+    EXPECT_EQ(old.error().message, "helm 3.7.2 is too old: coconut needs Helm >= 3.8 for OCI push; upgrade Helm");
+
+    // A helm that runs but fails is not "missing": the default wording, with its error.
+    fake->expect({"helm", "version", "--short"}, fake_result("", "Error: broken install\n", 1));
+    auto broken = require_tool(*fake, "helm", "3.8", "for OCI push", "helm", advice);
+    ASSERT_FALSE(broken);
+    EXPECT_EQ(broken.error().message.rfind("coconut needs Helm >= 3.8 for OCI push, but cannot get the version of helm", 0), 0u)
+        << broken.error().message;
+
+    // Ctrl-C is passed on as it came.
+    fake->expect({"helm", "version", "--short"}).error =
+        coconut::util::Error{coconut::util::ErrorCode::Interrupted, "interrupted before running helm version --short", {}};
+    auto interrupted = require_tool(*fake, "helm", "3.8", "", "helm", advice);
+    ASSERT_FALSE(interrupted);
+    EXPECT_EQ(interrupted.error().code, coconut::util::ErrorCode::Interrupted);
 }

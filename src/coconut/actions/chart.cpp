@@ -1,14 +1,13 @@
 #include "coconut/actions/chart.hpp"
 
-#include <stdlib.h>   // mkdtemp
-
 #include <filesystem>
+#include <stdexcept>
 #include <system_error>
 
 #include "coconut/actions/generate.hpp"
 #include "coconut/generate/generator.hpp"
 #include "coconut/generate/helm/helm_generator.hpp"
-#include "coconut/platform/tool_version.hpp"
+#include "coconut/platform/helm.hpp"
 #include "coconut/util/fs.hpp"
 #include "coconut/util/strings.hpp"
 
@@ -18,99 +17,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr auto k_helm_timeout = std::chrono::minutes(5);
-
-// A temporary directory removed with everything in it when this goes out of scope.
-class TempDir {
-public:
-    static util::Expected<TempDir> make(const char* prefix) {
-        std::error_code ec;
-        fs::path base = fs::temp_directory_path(ec);
-        if (ec) base = "/tmp";
-        std::string templ = (base / (std::string(prefix) + "XXXXXX")).string();
-        if (!::mkdtemp(templ.data()))
-            return util::fail(util::ErrorCode::Failure, "cannot create a temporary directory in " + base.string(),
-                              base.string());
-        return TempDir(templ);
-    }
-    TempDir(TempDir&& o) noexcept : m_path(std::move(o.m_path)) { o.m_path.clear(); }
-    TempDir& operator=(TempDir&&) = delete;
-    TempDir(const TempDir&) = delete;
-    ~TempDir() {
-        if (m_path.empty()) return;
-        std::error_code ec;
-        fs::remove_all(m_path, ec);
-    }
-    [[nodiscard]] const std::string& path() const { return m_path; }
-
-private:
-    explicit TempDir(std::string p) : m_path(std::move(p)) {}
-    std::string m_path;
-};
-
-platform::Command helm_command(const std::string& helm, std::vector<std::string> args) {
-    platform::Command cmd;
-    cmd.argv.reserve(args.size() + 1);
-    cmd.argv.push_back(helm);
-    for (auto& a : args) cmd.argv.push_back(std::move(a));
-    cmd.timeout = k_helm_timeout;
-    return cmd;
-}
-
-std::string first_line_with(std::string_view text, std::string_view prefix) {
-    for (const auto& line : util::split(text, '\n')) {
-        std::string t = util::trim(line);
-        if (util::starts_with(t, prefix)) return util::trim(std::string_view(t).substr(prefix.size()));
-    }
-    return {};
+// What to tell a user whose helm is missing or too old.
+platform::ToolAdvice helm_advice(const std::string& helm) {
+    platform::ToolAdvice advice;
+    const bool is_path = helm.find('/') != std::string::npos;
+    // Recommend the version every coconut command works with (OCI push needs 3.8).
+    advice.missing = (is_path ? "helm not found at " + helm : std::string("helm not found on PATH")) +
+                     "; install Helm >= " + std::string(k_helm_min_push) +
+                     " (https://helm.sh/docs/intro/install/) or name the binary with --helm PATH";
+    advice.too_old = "upgrade Helm";
+    return advice;
 }
 
 }  // namespace
-
-util::Expected<std::string> check_helm(platform::CommandRunner& runner, const std::string& helm,
-                                       std::string_view minimum, std::string_view purpose) {
-    const auto min = platform::parse_version(minimum);
-    if (!min) throw std::invalid_argument("check_helm: bad minimum version");
-    const std::string need = "Helm >= " + min->to_string() + (purpose.empty() ? "" : " " + std::string(purpose));
-    std::vector<std::string> args{"version", "--short"};
-    if (const auto* spec = platform::find_tool_spec("helm")) args = spec->version_args;
-    const platform::Command cmd = helm_command(helm, args);
-    auto r = runner.run(cmd);
-    if (!r) {
-        if (r.error().code == util::ErrorCode::Interrupted) return tl::unexpected(r.error());
-        const bool is_path = helm.find('/') != std::string::npos;
-        // Recommend the version every coconut command works with (OCI push needs 3.8).
-        return util::fail(util::ErrorCode::Failure,
-                          (is_path ? "helm not found at " + helm : std::string("helm not found on PATH")) +
-                              "; install Helm >= " + std::string(k_helm_min_push) +
-                              " (https://helm.sh/docs/intro/install/) or name the binary with --helm PATH",
-                          helm);
-    }
-    if (!r->ok()) {
-        util::Error e = platform::command_failure(cmd, *r);
-        e.message = "cannot get the version of helm: " + e.message;
-        return tl::unexpected(std::move(e));
-    }
-    auto version = platform::find_version(r->out.empty() ? r->err : r->out, "helm");
-    if (!version)
-        return util::fail(util::ErrorCode::Failure,
-                          "cannot tell the version of helm from `" + platform::format_argv(cmd.argv) + "`: '" +
-                              util::trim(r->out.empty() ? r->err : r->out) + "'",
-                          helm);
-    if (!platform::meets_minimum(*version, *min))
-        return util::fail(util::ErrorCode::Failure,
-                          "helm " + version->to_string() + " is too old: coconut needs " + need + "; upgrade Helm",
-                          helm);
-    return version->to_string();
-}
-
-std::string parse_package_output(std::string_view out) {
-    return first_line_with(out, "Successfully packaged chart and saved it to:");
-}
-
-std::pair<std::string, std::string> parse_push_output(std::string_view out) {
-    return {first_line_with(out, "Pushed:"), first_line_with(out, "Digest:")};
-}
 
 util::Expected<ChartResult> ChartAction::package_into(const std::string& output_dir, std::string_view min_helm,
                                                       std::string_view purpose) {
@@ -131,8 +50,9 @@ util::Expected<ChartResult> ChartAction::package_into(const std::string& output_
         envs.push_back(std::move(env));
     }
 
-    TRY(helm_version, check_helm(m_runner, m_options.helm, min_helm, purpose));
-    result.helm_version = helm_version;
+    platform::Helm helm(m_runner, m_options.helm);
+    TRY(tool, helm.require(min_helm, purpose, helm_advice(m_options.helm)));
+    result.helm_version = tool.version.to_string();
     result.chart = base.name;
     result.version = generate::helm::chart_version(base.version);
 
@@ -142,21 +62,17 @@ util::Expected<ChartResult> ChartAction::package_into(const std::string& output_
     generate::ArtifactSet artifacts;
     generate::GenerateInput input{base, envs, fs::path(m_options.file).filename().string()};
     TRY_VOID(generator->generate(input, artifacts));
-    TRY(work, TempDir::make("coconut-chart-"));
+    TRY(work, util::TempDir::create("coconut-chart-"));
     std::vector<std::pair<std::string, std::string>> files;
     for (const auto* a : artifacts.all()) files.emplace_back(a->path, a->content);
     TRY_VOID(util::write_tree_atomic(work.path(), files, artifacts.roots()));
-    const std::string chart_dir = (fs::path(work.path()) / "chart").string();
+    const std::string chart_dir = (work.path() / "chart").string();
 
     if (m_options.lint) {
         step("linting the chart (helm lint --strict)");
-        const platform::Command lint = helm_command(m_options.helm, {"lint", "--strict", chart_dir});
-        TRY(linted, m_runner.run(lint));
-        if (!linted.ok()) {
-            // helm lint prints its findings ([ERROR] ...) on stdout and a summary on stderr.
-            util::Error e = platform::command_failure(lint, linted);
-            std::string findings = platform::tail_lines(linted.out, 20);
-            if (!findings.empty()) e.message += "\n" + findings;
+        TRY(linted, helm.lint(chart_dir));
+        if (!linted.passed()) {
+            util::Error e = std::move(*linted.failure);
             e.message = "the generated chart fails helm lint (a bug in coconut's helm target): " + e.message;
             return tl::unexpected(std::move(e));
         }
@@ -167,11 +83,9 @@ util::Expected<ChartResult> ChartAction::package_into(const std::string& output_
     if (ec)
         return util::fail(util::ErrorCode::Failure, "cannot create " + output_dir + ": " + ec.message(), output_dir);
     step("packaging " + result.chart + " " + result.version);
-    TRY(packaged, platform::run_checked(m_runner,
-                                        helm_command(m_options.helm, {"package", chart_dir, "--destination", output_dir})));
-    result.package = parse_package_output(packaged.out);
-    if (result.package.empty())
-        result.package = (fs::path(output_dir) / (result.chart + "-" + result.version + ".tgz")).string();
+    TRY(package, helm.package(chart_dir, output_dir));
+    result.package = package.empty() ? (fs::path(output_dir) / (result.chart + "-" + result.version + ".tgz")).string()
+                                     : package;
     if (!fs::exists(result.package, ec))
         return util::fail(util::ErrorCode::Failure,
                           "helm package reported success but " + result.package + " does not exist", result.package);
@@ -188,19 +102,17 @@ util::Expected<ChartResult> ChartAction::push() {
         return util::fail(util::ErrorCode::Usage,
                           "chart push: the destination must be an OCI registry reference, oci://REGISTRY/REPOSITORY (got '" +
                               dest + "')");
-    TRY(work, TempDir::make("coconut-chart-package-"));
-    TRY(result, package_into(work.path(), k_helm_min_push, "for OCI push (helm push)"));
+    TRY(work, util::TempDir::create("coconut-chart-package-"));
+    TRY(result, package_into(work.path().string(), k_helm_min_push, "for OCI push (helm push)"));
     if (!result.problems.empty()) return result;
 
-    std::vector<std::string> args{"push", result.package, dest};
-    if (m_options.plain_http) args.emplace_back("--plain-http");
-    if (m_options.insecure_skip_tls_verify) args.emplace_back("--insecure-skip-tls-verify");
     step("pushing " + result.chart + " " + result.version + " to " + dest);
-    TRY(pushed, platform::run_checked(m_runner, helm_command(m_options.helm, std::move(args))));
-    // Helm writes "Pushed: ..." and "Digest: ..." to stderr (3.x and 4.x); read both streams.
-    auto [reference, digest] = parse_push_output(pushed.err + "\n" + pushed.out);
-    result.reference = reference;
-    result.digest = digest;
+    platform::HelmPushOptions push_options;
+    push_options.plain_http = m_options.plain_http;
+    push_options.insecure_skip_tls_verify = m_options.insecure_skip_tls_verify;
+    TRY(pushed, platform::Helm(m_runner, m_options.helm).push(result.package, dest, push_options));
+    result.reference = pushed.reference;
+    result.digest = pushed.digest;
     if (result.reference.empty()) {
         std::string repo = dest.substr(6);
         while (!repo.empty() && repo.back() == '/') repo.pop_back();

@@ -3,9 +3,11 @@
 // `helm` target) into a temporary directory, check it with `helm lint --strict`, package it with
 // `helm package`, and push the package to an OCI registry with `helm push`.
 //
-// Everything runs through the real `helm` binary via a CommandRunner (unit tests use the
-// FakeRunner). Helm >= 3.0 packages; pushing to OCI registries needs Helm >= 3.8. Registry
-// credentials are Helm's own (`helm registry login`): coconut never sees them.
+// Everything runs through the real `helm` binary via the platform::Helm adapter and a
+// CommandRunner (unit tests use coconut::testing::FakeRunner): this action orchestrates, the
+// adapter builds helm's argv and reads its output. Helm >= 3.0 packages; pushing to OCI
+// registries needs Helm >= 3.8. Registry credentials are Helm's own (`helm registry login`):
+// coconut never sees them.
 #include <functional>
 #include <string>
 #include <string_view>
@@ -69,16 +71,5 @@ private:
     platform::CommandRunner& m_runner;
     ChartEvents m_events;
 };
-
-// Checks that `helm` runs and is at least `minimum`; returns its version ("3.17.3"). Errors:
-// "helm not found on PATH; install Helm >= 3.8 ..." and "helm 3.7.2 is too old: ...".
-util::Expected<std::string> check_helm(platform::CommandRunner& runner, const std::string& helm,
-                                       std::string_view minimum, std::string_view purpose);
-
-// The package path in `helm package` output ("Successfully packaged chart and saved it to: P").
-std::string parse_package_output(std::string_view out);
-
-// The pushed reference and digest in `helm push` output ("Pushed: R" / "Digest: D").
-std::pair<std::string, std::string> parse_push_output(std::string_view out);
 
 }  // namespace coconut::actions

@@ -38,8 +38,8 @@ public:
         sub->add_option("--tag", m_options.tag, "Tag instead of the default ones (the version and the git commit)");
         sub->add_option("--builder", m_options.builder,
                         "Image builder (default: the first found of " +
-                            util::join(platform::BuilderRegistry::instance().names(), ", ") + ")")
-            ->check(CLI::IsMember(platform::BuilderRegistry::instance().names()));
+                            util::join(platform::builders::BuilderRegistry::instance().names(), ", ") + ")")
+            ->check(CLI::IsMember(platform::builders::BuilderRegistry::instance().names()));
         sub->add_flag("--insecure-registry", m_options.insecure_registry,
                       "Push over plain HTTP / without verifying TLS (automatic for 127.0.0.1 and localhost)");
         sub->add_option("--registry-user", m_options.registry_username,

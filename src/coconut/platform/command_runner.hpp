@@ -1,7 +1,7 @@
 #pragma once
 // The one door to external tools (DESIGN §7). Every adapter (helm, kubectl, buildah, podman,
 // ansible-playbook, ...) builds a Command and hands it to a CommandRunner: ProcessRunner runs it
-// for real, FakeRunner replays recorded outputs in unit tests.
+// for real; in unit tests, coconut::testing::FakeRunner (tests/support) replays recorded outputs.
 //
 // Rules that every caller relies on:
 //   - argv only, never a shell: arguments are passed to the program verbatim, so nothing in them

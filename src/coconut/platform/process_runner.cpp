@@ -255,6 +255,405 @@ int pidfd_open_or_minus_one(pid_t pid) {
 #endif
 }
 
+
+// ---- Before spawning: the command checked, the program resolved ----------------------------
+
+util::Expected<void> check_command(const Command& cmd) {
+    using util::ErrorCode;
+    if (cmd.argv.empty() || cmd.argv.front().empty()) return util::fail(ErrorCode::Usage, "cannot run an empty command");
+    const std::string& name = cmd.argv.front();
+    for (const auto& [k, v] : cmd.env) {
+        if (k.empty() || k.find('=') != std::string::npos || k.find('\0') != std::string::npos)
+            return util::fail(ErrorCode::Usage, "cannot run " + name + ": invalid environment variable name '" + k + "'");
+    }
+    return {};
+}
+
+util::Expected<void> check_cwd(const Command& cmd) {
+    if (cmd.cwd.empty()) return {};
+    struct stat st {};
+    if (::stat(cmd.cwd.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return util::fail(util::ErrorCode::Failure,
+                          "cannot run " + cmd.argv.front() + ": working directory '" + cmd.cwd + "' does not exist",
+                          cmd.cwd);
+    return {};
+}
+
+// What posix_spawn executes. Resolved here rather than by posix_spawnp, which would search the
+// *parent's* PATH while the command may set its own, and we want an error that names the PATH
+// that was searched.
+util::Expected<std::string> resolve_program(const Command& cmd) {
+    using util::ErrorCode;
+    const std::string& name = cmd.argv.front();
+    if (name.find('/') == std::string::npos) {
+        const std::string path = lookup_env(cmd.env, "PATH").value_or(current_path_env());
+        auto found = which(name, path);
+        if (!found) return util::fail(ErrorCode::Failure, name + ": command not found (searched PATH=" + path + ")", name);
+        return *found;
+    }
+    const std::string on_disk = (name.front() == '/' || cmd.cwd.empty()) ? name : cmd.cwd + "/" + name;
+    struct stat st {};
+    if (::stat(on_disk.c_str(), &st) != 0) return util::fail(ErrorCode::Failure, "cannot run " + name + ": no such file", name);
+    if (!S_ISREG(st.st_mode) || ::access(on_disk.c_str(), X_OK) != 0)
+        return util::fail(ErrorCode::Failure, "cannot run " + name + ": not an executable file", name);
+    return name;  // relative paths are resolved by the child after its chdir
+}
+
+// ---- Spawning -----------------------------------------------------------------------------
+
+// A NULL-terminated array of C strings over strings it owns, as posix_spawn takes argv and envp.
+class CStringArray {
+public:
+    explicit CStringArray(std::vector<std::string> strings) : m_strings(std::move(strings)) {
+        m_pointers.reserve(m_strings.size() + 1);
+        for (auto& s : m_strings) m_pointers.push_back(s.data());
+        m_pointers.push_back(nullptr);
+    }
+    CStringArray(const CStringArray&) = delete;
+    CStringArray& operator=(const CStringArray&) = delete;
+    [[nodiscard]] char* const* data() const { return m_pointers.data(); }
+
+private:
+    std::vector<std::string> m_strings;
+    std::vector<char*> m_pointers;
+};
+
+// Both ends of the child's stdin (only when there is stdin data), stdout and stderr pipes.
+struct SpawnPipes {
+    Fd in_r, in_w, out_r, out_w, err_r, err_w;
+};
+
+util::Expected<SpawnPipes> make_spawn_pipes(const Command& cmd) {
+    SpawnPipes p;
+    const bool feed_stdin = !cmd.stdin_data.empty();
+    if ((feed_stdin && !make_pipe(p.in_r, p.in_w)) || !make_pipe(p.out_r, p.out_w) || !make_pipe(p.err_r, p.err_w))
+        return util::fail(util::ErrorCode::Failure, "cannot run " + cmd.argv.front() + ": pipe: " + errno_text(errno));
+    return p;
+}
+
+// posix_spawn's file actions and attributes for a child that gets the pipes as 0/1/2 (or
+// /dev/null as stdin), the command's cwd, its own session, an empty signal mask and default
+// signal dispositions.
+class SpawnSetup {
+public:
+    SpawnSetup(const Command& cmd, const SpawnPipes& pipes) {
+        ::posix_spawn_file_actions_init(&m_actions);
+        ::posix_spawnattr_init(&m_attr);
+        if (pipes.in_r.open()) ::posix_spawn_file_actions_adddup2(&m_actions, pipes.in_r.get(), 0);
+        else ::posix_spawn_file_actions_addopen(&m_actions, 0, "/dev/null", O_RDONLY, 0);
+        ::posix_spawn_file_actions_adddup2(&m_actions, pipes.out_w.get(), 1);
+        ::posix_spawn_file_actions_adddup2(&m_actions, pipes.err_w.get(), 2);
+        if (!cmd.cwd.empty()) ::posix_spawn_file_actions_addchdir_np(&m_actions, cmd.cwd.c_str());
+        sigset_t empty_mask, defaults;
+        sigemptyset(&empty_mask);
+        sigemptyset(&defaults);
+        for (int sig = 1; sig < 32; ++sig) {
+            if (sig != SIGKILL && sig != SIGSTOP) sigaddset(&defaults, sig);
+        }
+        ::posix_spawnattr_setsigmask(&m_attr, &empty_mask);
+        ::posix_spawnattr_setsigdefault(&m_attr, &defaults);
+        ::posix_spawnattr_setflags(&m_attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    }
+    SpawnSetup(const SpawnSetup&) = delete;
+    SpawnSetup& operator=(const SpawnSetup&) = delete;
+    ~SpawnSetup() {
+        ::posix_spawn_file_actions_destroy(&m_actions);
+        ::posix_spawnattr_destroy(&m_attr);
+    }
+    [[nodiscard]] const posix_spawn_file_actions_t* actions() const { return &m_actions; }
+    [[nodiscard]] const posix_spawnattr_t* attr() const { return &m_attr; }
+
+private:
+    posix_spawn_file_actions_t m_actions{};
+    posix_spawnattr_t m_attr{};
+};
+
+// A running child as the parent sees it: its pid (= its process group) and the parent's
+// non-blocking ends of its pipes (`in` open only when there is stdin data to feed).
+struct Child {
+    pid_t pid = -1;
+    Clock::time_point started;
+    Fd in, out, err;
+};
+
+util::Expected<Child> spawn_child(const Command& cmd, const std::string& program) {
+    TRY(pipes, make_spawn_pipes(cmd));
+    const CStringArray argv(cmd.argv);
+    const CStringArray envp(build_environment(cmd));
+    Child child;
+    {
+        const SpawnSetup setup(cmd, pipes);
+        child.started = Clock::now();
+        const int rc = ::posix_spawn(&child.pid, program.c_str(), setup.actions(), setup.attr(), argv.data(), envp.data());
+        if (rc != 0) {
+            std::string why = errno_text(rc);
+            if (rc == ENOEXEC) why = "not a valid executable (a script without a #! line?)";
+            const std::string& name = cmd.argv.front();
+            return util::fail(util::ErrorCode::Failure, "cannot run " + name + " (" + program + "): " + why, name);
+        }
+    }
+    // The child's ends are the child's now: closing ours lets EOF and EPIPE happen.
+    pipes.in_r.reset();
+    pipes.out_w.reset();
+    pipes.err_w.reset();
+    child.in = std::move(pipes.in_w);
+    child.out = std::move(pipes.out_r);
+    child.err = std::move(pipes.err_r);
+    if (child.in.open()) {
+        set_nonblocking(child.in.get());
+        if (cmd.stdin_data.size() > k_chunk) grow_pipe(child.in.get());
+    }
+    for (const Fd* fd : {&child.out, &child.err}) {
+        set_nonblocking(fd->get());
+        grow_pipe(fd->get());
+    }
+    return child;
+}
+
+// ---- Supervising the child ----------------------------------------------------------------
+
+// Feeds Command::stdin_data through the non-blocking pipe and closes it at the end (EOF for
+// the child), when the child closes its end, or when the child has exited.
+class StdinFeeder {
+public:
+    StdinFeeder(Fd fd, std::string_view data, const SigpipeBlock& sigpipe)
+        : m_fd(std::move(fd)), m_data(data), m_sigpipe(sigpipe) {}
+
+    [[nodiscard]] bool open() const { return m_fd.open(); }
+    [[nodiscard]] int fd() const { return m_fd.get(); }
+    void close() { m_fd.reset(); }
+
+    // poll() reported `revents` on the pipe.
+    void on_ready(short revents) {
+        if ((revents & (POLLERR | POLLHUP)) != 0) {
+            close();
+            return;
+        }
+        // Offer everything left: a non-blocking pipe takes what fits and says how much.
+        const ssize_t n = ::write(m_fd.get(), m_data.data() + m_written, m_data.size() - m_written);
+        if (n > 0) {
+            m_written += static_cast<std::size_t>(n);
+            if (m_written == m_data.size()) close();
+        } else if (n < 0 && errno == EPIPE) {
+            m_sigpipe.consume_pending();
+            close();  // the child closed its stdin: the rest is dropped
+        } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            close();
+        }
+    }
+
+private:
+    Fd m_fd;
+    std::string_view m_data;
+    std::size_t m_written = 0;
+    const SigpipeBlock& m_sigpipe;
+};
+
+// Notices the child's exit: through its pidfd when the kernel has them (waitpid() only when
+// the pidfd says so, or on a timer tick), else by trying waitpid() on every loop.
+class ExitWatch {
+public:
+    explicit ExitWatch(pid_t pid) : m_pid(pid), m_pidfd(pidfd_open_or_minus_one(pid)) {}
+
+    // Reaps the child when it may have exited; true on the call that sees it gone.
+    bool reap(Clock::time_point now) {
+        if (m_exited || (m_pidfd.open() && !m_may_have_exited)) return false;
+        m_may_have_exited = false;
+        const pid_t r = ::waitpid(m_pid, &m_status, WNOHANG);
+        if (r != m_pid && !(r < 0 && errno != EINTR)) return false;
+        m_exited = true;
+        m_exited_at = now;
+        m_pidfd.reset();
+        return true;
+    }
+    // Waits for the exit (not reached in practice: the loop ends only after the exit).
+    void wait() {
+        if (!m_exited) ::waitpid(m_pid, &m_status, 0);
+        m_exited = true;
+    }
+    void may_have_exited() { m_may_have_exited = true; }
+
+    [[nodiscard]] bool exited() const { return m_exited; }
+    [[nodiscard]] Clock::time_point exited_at() const { return m_exited_at; }
+    [[nodiscard]] int status() const { return m_status; }
+    [[nodiscard]] const Fd& pidfd() const { return m_pidfd; }
+
+private:
+    pid_t m_pid;
+    Fd m_pidfd;
+    bool m_may_have_exited = true;
+    bool m_exited = false;
+    Clock::time_point m_exited_at{};
+    int m_status = 0;
+};
+
+// Ends the child's process group: SIGTERM, then SIGKILL after the grace period.
+class GroupTermination {
+public:
+    GroupTermination(pid_t pgid, milliseconds grace) : m_pgid(pgid), m_grace(grace) {}
+
+    [[nodiscard]] bool started() const { return m_started; }
+
+    void start(Clock::time_point now) {
+        ::kill(-m_pgid, SIGTERM);
+        m_started = true;
+        m_kill_at = now + m_grace;
+    }
+    // SIGKILL once the grace period is over.
+    void escalate(Clock::time_point now) {
+        if (!m_started || m_killed || now < m_kill_at) return;
+        ::kill(-m_pgid, SIGKILL);
+        m_killed = true;
+    }
+    // When escalate() will next have something to do.
+    [[nodiscard]] std::optional<Clock::time_point> next_deadline() const {
+        if (m_started && !m_killed) return m_kill_at;
+        return std::nullopt;
+    }
+    // After the leader exited: give the rest of its group the remainder of the grace period to
+    // exit on SIGTERM, then make sure nothing of it survives: SIGKILL, and a short wait for the
+    // kernel to finish them off, so that "returned" means "gone".
+    void finish() const {
+        if (!m_started) return;
+        while (!m_killed && Clock::now() < m_kill_at && group_running(m_pgid)) std::this_thread::sleep_for(milliseconds(10));
+        if (group_running(m_pgid)) ::kill(-m_pgid, SIGKILL);  // checked first: never signal a reused id
+        const auto give_up = Clock::now() + milliseconds(500);
+        while (Clock::now() < give_up && group_running(m_pgid)) std::this_thread::sleep_for(milliseconds(5));
+    }
+
+private:
+    pid_t m_pgid;
+    milliseconds m_grace;
+    bool m_started = false;
+    bool m_killed = false;
+    Clock::time_point m_kill_at{};
+};
+
+// One run of a spawned child to its end: pumps stdin, stdout and stderr in one poll() loop,
+// enforces the timeout and Ctrl-C, reaps the child and collects the result.
+class Supervisor {
+public:
+    Supervisor(const Command& cmd, Child child, const ProcessRunnerOptions& options, const SigpipeBlock& sigpipe)
+        : m_options(options),
+          m_started(child.started),
+          m_deadline(cmd.timeout.count() > 0 ? std::optional(child.started + cmd.timeout) : std::nullopt),
+          m_stdin(std::move(child.in), cmd.stdin_data, sigpipe),
+          m_out_lines(cmd, false),
+          m_err_lines(cmd, true),
+          m_streams{{std::move(child.out), &m_result.out, &m_out_lines}, {std::move(child.err), &m_result.err, &m_err_lines}},
+          m_exit(child.pid),
+          m_termination(child.pid, options.kill_grace) {}
+    Supervisor(const Supervisor&) = delete;
+    Supervisor& operator=(const Supervisor&) = delete;
+
+    // Until the child has exited and its output is drained.
+    void run() {
+        for (;;) {
+            const auto now = Clock::now();
+            enforce_limits(now);
+            if (m_exit.reap(now)) m_stdin.close();  // nobody left to read the rest of stdin
+            if (drained(now)) break;
+            wait_and_pump(now);
+        }
+    }
+
+    // Once run() returned: reaps the child, makes sure its group is gone, collects the result.
+    CommandResult finish() {
+        m_exit.wait();
+        m_result.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - m_started);
+        m_out_lines.finish();
+        m_err_lines.finish();
+        m_termination.finish();
+        const int status = m_exit.status();
+        if (WIFEXITED(status)) {
+            m_result.exit_code = WEXITSTATUS(status);
+        } else if (WIFSIGNALED(status)) {
+            m_result.term_signal = WTERMSIG(status);
+            m_result.exit_code = 128 + m_result.term_signal;
+        }
+        return std::move(m_result);
+    }
+
+    // Whether Ctrl-C ended the child.
+    [[nodiscard]] bool interrupted() const { return m_interrupted; }
+
+private:
+    // The timeout and Ctrl-C start the termination; its grace period ends in SIGKILL.
+    void enforce_limits(Clock::time_point now) {
+        if (!m_termination.started()) {
+            if (m_deadline && now >= *m_deadline) {
+                m_result.timed_out = true;
+                m_termination.start(now);
+            } else if (m_options.honour_interrupts && util::interrupted()) {
+                m_interrupted = true;
+                m_termination.start(now);
+            }
+        }
+        m_termination.escalate(now);
+    }
+
+    // The child has exited and its pipes are closed, or the processes it left behind had their
+    // drain_after_exit to close them.
+    [[nodiscard]] bool drained(Clock::time_point now) const {
+        if (!m_exit.exited()) return false;
+        const bool pipes_open = m_streams[0].fd.open() || m_streams[1].fd.open();
+        return !pipes_open || now >= m_exit.exited_at() + m_options.drain_after_exit;
+    }
+
+    // How long poll() may sleep: until the next deadline, and regularly to notice Ctrl-C (the
+    // signal handler only sets a flag and may run on another thread) and, without a pidfd, the
+    // child's exit.
+    [[nodiscard]] milliseconds poll_timeout(Clock::time_point now) const {
+        auto wait = m_exit.pidfd().open() || m_exit.exited() ? milliseconds(100) : milliseconds(20);
+        auto until = [&](Clock::time_point t) {
+            wait = std::min(wait, std::max(milliseconds(0), std::chrono::ceil<milliseconds>(t - now)));
+        };
+        if (m_deadline && !m_termination.started()) until(*m_deadline);
+        if (auto kill_at = m_termination.next_deadline()) until(*kill_at);
+        if (m_exit.exited()) until(m_exit.exited_at() + m_options.drain_after_exit);
+        return wait;
+    }
+
+    // One poll() over the open pipes and the pidfd, then what it reported.
+    void wait_and_pump(Clock::time_point now) {
+        pollfd fds[4];
+        nfds_t nfds = 0;
+        auto watch = [&](int fd, short events) {
+            fds[nfds] = pollfd{fd, events, 0};
+            return static_cast<int>(nfds++);
+        };
+        const int in_index = m_stdin.open() ? watch(m_stdin.fd(), POLLOUT) : -1;
+        int stream_index[2] = {-1, -1};
+        for (int i = 0; i < 2; ++i) {
+            if (m_streams[i].fd.open()) stream_index[i] = watch(m_streams[i].fd.get(), POLLIN);
+        }
+        const int pid_index = m_exit.pidfd().open() ? watch(m_exit.pidfd().get(), POLLIN) : -1;
+
+        const int rc = ::poll(fds, nfds, static_cast<int>(poll_timeout(now).count()));
+        if (rc <= 0) {
+            m_exit.may_have_exited();  // a timer tick or a signal: look again
+            if (rc < 0 && errno != EINTR) std::this_thread::sleep_for(milliseconds(5));  // not expected; no busy loop
+            return;
+        }
+        if (pid_index >= 0 && fds[pid_index].revents != 0) m_exit.may_have_exited();
+        if (in_index >= 0 && fds[in_index].revents != 0) m_stdin.on_ready(fds[in_index].revents);
+        for (int i = 0; i < 2; ++i) {
+            if (stream_index[i] >= 0 && fds[stream_index[i]].revents != 0) pump_read(m_streams[i]);
+        }
+    }
+
+    const ProcessRunnerOptions& m_options;
+    const Clock::time_point m_started;
+    const std::optional<Clock::time_point> m_deadline;
+    CommandResult m_result;
+    bool m_interrupted = false;
+    StdinFeeder m_stdin;
+    LineSplitter m_out_lines, m_err_lines;
+    OutputStream m_streams[2];
+    ExitWatch m_exit;
+    GroupTermination m_termination;
+};
+
 }  // namespace
 
 std::string current_path_env() {
@@ -291,227 +690,18 @@ std::optional<std::string> which(std::string_view name, std::optional<std::strin
 std::optional<std::string> ProcessRunner::find_program(std::string_view name) { return which(name); }
 
 util::Expected<CommandResult> ProcessRunner::run(const Command& cmd) {
-    using util::ErrorCode;
-    if (cmd.argv.empty() || cmd.argv.front().empty()) return util::fail(ErrorCode::Usage, "cannot run an empty command");
-    const std::string& name = cmd.argv.front();
-    for (const auto& [k, v] : cmd.env) {
-        if (k.empty() || k.find('=') != std::string::npos || k.find('\0') != std::string::npos)
-            return util::fail(ErrorCode::Usage, "cannot run " + name + ": invalid environment variable name '" + k + "'");
-    }
-    if (m_options.honour_interrupts && util::interrupted()) return util::fail(ErrorCode::Interrupted, "interrupted before running " + format_argv(cmd.argv));
+    TRY_VOID(check_command(cmd));
+    if (m_options.honour_interrupts && util::interrupted())
+        return util::fail(util::ErrorCode::Interrupted, "interrupted before running " + format_argv(cmd.argv));
+    TRY_VOID(check_cwd(cmd));
+    TRY(program, resolve_program(cmd));
 
-    if (!cmd.cwd.empty()) {
-        struct stat st {};
-        if (::stat(cmd.cwd.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-            return util::fail(ErrorCode::Failure, "cannot run " + name + ": working directory '" + cmd.cwd + "' does not exist",
-                              cmd.cwd);
-    }
-
-    // Resolve the program ourselves: posix_spawnp would search the *parent's* PATH, while the
-    // command may set its own, and we want an error that names the PATH that was searched.
-    std::string program;
-    if (name.find('/') != std::string::npos) {
-        std::string on_disk = (name.front() == '/' || cmd.cwd.empty()) ? name : cmd.cwd + "/" + name;
-        struct stat st {};
-        if (::stat(on_disk.c_str(), &st) != 0)
-            return util::fail(ErrorCode::Failure, "cannot run " + name + ": no such file", name);
-        if (!S_ISREG(st.st_mode) || ::access(on_disk.c_str(), X_OK) != 0)
-            return util::fail(ErrorCode::Failure, "cannot run " + name + ": not an executable file", name);
-        program = name;  // relative paths are resolved by the child after its chdir
-    } else {
-        const std::string path = lookup_env(cmd.env, "PATH").value_or(current_path_env());
-        auto found = which(name, path);
-        if (!found)
-            return util::fail(ErrorCode::Failure, name + ": command not found (searched PATH=" + path + ")", name);
-        program = *found;
-    }
-
-    std::vector<std::string> env_strings = build_environment(cmd);
-    std::vector<char*> envp;
-    envp.reserve(env_strings.size() + 1);
-    for (auto& s : env_strings) envp.push_back(s.data());
-    envp.push_back(nullptr);
-    std::vector<std::string> argv_copy = cmd.argv;
-    std::vector<char*> argv;
-    argv.reserve(argv_copy.size() + 1);
-    for (auto& s : argv_copy) argv.push_back(s.data());
-    argv.push_back(nullptr);
-
-    const bool feed_stdin = !cmd.stdin_data.empty();
-    Fd in_r, in_w, out_r, out_w, err_r, err_w;
-    if ((feed_stdin && !make_pipe(in_r, in_w)) || !make_pipe(out_r, out_w) || !make_pipe(err_r, err_w))
-        return util::fail(ErrorCode::Failure, "cannot run " + name + ": pipe: " + errno_text(errno));
-
-    posix_spawn_file_actions_t actions;
-    posix_spawnattr_t attr;
-    ::posix_spawn_file_actions_init(&actions);
-    ::posix_spawnattr_init(&attr);
-    if (feed_stdin) ::posix_spawn_file_actions_adddup2(&actions, in_r.get(), 0);
-    else ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    ::posix_spawn_file_actions_adddup2(&actions, out_w.get(), 1);
-    ::posix_spawn_file_actions_adddup2(&actions, err_w.get(), 2);
-    if (!cmd.cwd.empty()) ::posix_spawn_file_actions_addchdir_np(&actions, cmd.cwd.c_str());
-    sigset_t empty_mask, defaults;
-    sigemptyset(&empty_mask);
-    sigemptyset(&defaults);
-    for (int sig = 1; sig < 32; ++sig) {
-        if (sig != SIGKILL && sig != SIGSTOP) sigaddset(&defaults, sig);
-    }
-    ::posix_spawnattr_setsigmask(&attr, &empty_mask);
-    ::posix_spawnattr_setsigdefault(&attr, &defaults);
-    ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-
-    SigpipeBlock sigpipe_block;
-    const auto started = Clock::now();
-    pid_t pid = -1;
-    const int spawn_rc = ::posix_spawn(&pid, program.c_str(), &actions, &attr, argv.data(), envp.data());
-    ::posix_spawn_file_actions_destroy(&actions);
-    ::posix_spawnattr_destroy(&attr);
-    if (spawn_rc != 0) {
-        std::string why = errno_text(spawn_rc);
-        if (spawn_rc == ENOEXEC) why = "not a valid executable (a script without a #! line?)";
-        return util::fail(ErrorCode::Failure, "cannot run " + name + " (" + program + "): " + why, name);
-    }
-    in_r.reset();
-    out_w.reset();
-    err_w.reset();
-
-    Fd pidfd(pidfd_open_or_minus_one(pid));
-    if (in_w.open()) {
-        set_nonblocking(in_w.get());
-        if (cmd.stdin_data.size() > k_chunk) grow_pipe(in_w.get());
-    }
-    set_nonblocking(out_r.get());
-    set_nonblocking(err_r.get());
-    grow_pipe(out_r.get());
-    grow_pipe(err_r.get());
-
-    CommandResult result;
-    LineSplitter out_lines(cmd, false), err_lines(cmd, true);
-    OutputStream streams[2] = {{std::move(out_r), &result.out, &out_lines}, {std::move(err_r), &result.err, &err_lines}};
-    std::size_t written = 0;
-
-    const std::optional<Clock::time_point> deadline =
-        cmd.timeout.count() > 0 ? std::optional(started + cmd.timeout) : std::nullopt;
-    bool terminating = false, killed = false, interrupted = false, exited = false;
-    Clock::time_point kill_at{}, exited_at{};
-    int status = 0;
-    bool child_may_have_exited = true;  // with a pidfd, waitpid() only when it says so (or on a timer)
-
-    auto terminate_group = [&](Clock::time_point now) {
-        ::kill(-pid, SIGTERM);
-        terminating = true;
-        kill_at = now + m_options.kill_grace;
-    };
-
-    for (;;) {
-        const auto now = Clock::now();
-        if (!terminating) {
-            if (deadline && now >= *deadline) {
-                result.timed_out = true;
-                terminate_group(now);
-            } else if (m_options.honour_interrupts && util::interrupted()) {
-                interrupted = true;
-                terminate_group(now);
-            }
-        }
-        if (terminating && !killed && now >= kill_at) {
-            ::kill(-pid, SIGKILL);
-            killed = true;
-        }
-        if (!exited && (!pidfd.open() || child_may_have_exited)) {
-            child_may_have_exited = false;
-            pid_t r = ::waitpid(pid, &status, WNOHANG);
-            if (r == pid || (r < 0 && errno != EINTR)) {
-                exited = true;
-                exited_at = now;
-                pidfd.reset();
-                in_w.reset();  // nobody left to read the rest of stdin
-            }
-        }
-        const bool pipes_open = streams[0].fd.open() || streams[1].fd.open();
-        if (exited && (!pipes_open || now >= exited_at + m_options.drain_after_exit)) break;
-
-        pollfd fds[4];
-        nfds_t nfds = 0;
-        int in_index = -1, stream_index[2] = {-1, -1}, pid_index = -1;
-        if (in_w.open()) {
-            in_index = static_cast<int>(nfds);
-            fds[nfds++] = pollfd{in_w.get(), POLLOUT, 0};
-        }
-        for (int i = 0; i < 2; ++i) {
-            if (!streams[i].fd.open()) continue;
-            stream_index[i] = static_cast<int>(nfds);
-            fds[nfds++] = pollfd{streams[i].fd.get(), POLLIN, 0};
-        }
-        if (pidfd.open()) {
-            pid_index = static_cast<int>(nfds);
-            fds[nfds++] = pollfd{pidfd.get(), POLLIN, 0};
-        }
-        // Wake up at the next deadline, and regularly to notice Ctrl-C (the signal handler only
-        // sets a flag and may run on another thread) and, without a pidfd, the child's exit.
-        auto wait = pidfd.open() || exited ? milliseconds(100) : milliseconds(20);
-        auto until = [&](Clock::time_point t) {
-            wait = std::min(wait, std::max(milliseconds(0), std::chrono::ceil<milliseconds>(t - now)));
-        };
-        if (deadline && !terminating) until(*deadline);
-        if (terminating && !killed) until(kill_at);
-        if (exited) until(exited_at + m_options.drain_after_exit);
-
-        int rc = ::poll(fds, nfds, static_cast<int>(wait.count()));
-        if (rc <= 0) {
-            child_may_have_exited = true;  // a timer tick or a signal: look again
-            if (rc < 0 && errno != EINTR) std::this_thread::sleep_for(milliseconds(5));  // not expected; no busy loop
-            continue;
-        }
-        if (pid_index >= 0 && fds[pid_index].revents != 0) child_may_have_exited = true;
-
-        if (in_index >= 0 && fds[in_index].revents != 0) {
-            if ((fds[in_index].revents & (POLLERR | POLLHUP)) != 0) {
-                in_w.reset();
-            } else {
-                // Offer everything left: a non-blocking pipe takes what fits and says how much.
-                const std::size_t len = cmd.stdin_data.size() - written;
-                ssize_t n = ::write(in_w.get(), cmd.stdin_data.data() + written, len);
-                if (n > 0) {
-                    written += static_cast<std::size_t>(n);
-                    if (written == cmd.stdin_data.size()) in_w.reset();  // EOF for the child
-                } else if (n < 0 && errno == EPIPE) {
-                    sigpipe_block.consume_pending();
-                    in_w.reset();  // the child closed its stdin: the rest is dropped
-                } else if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-                    in_w.reset();
-                }
-            }
-        }
-        for (int i = 0; i < 2; ++i) {
-            if (stream_index[i] >= 0 && fds[stream_index[i]].revents != 0) pump_read(streams[i]);
-        }
-    }
-
-    if (!exited) ::waitpid(pid, &status, 0);  // not reached: the loop only ends after the exit
-    result.duration = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
-    out_lines.finish();
-    err_lines.finish();
-
-    if (terminating) {
-        // The leader is gone; give the rest of its group the remainder of the grace period to
-        // exit on SIGTERM, then make sure nothing of it survives: SIGKILL, and a short wait for
-        // the kernel to finish them off, so that "returned" means "gone".
-        while (!killed && Clock::now() < kill_at && group_running(pid)) std::this_thread::sleep_for(milliseconds(10));
-        if (group_running(pid)) ::kill(-pid, SIGKILL);  // checked first: never signal a reused id
-        const auto give_up = Clock::now() + milliseconds(500);
-        while (Clock::now() < give_up && group_running(pid)) std::this_thread::sleep_for(milliseconds(5));
-    }
-
-    if (WIFEXITED(status)) {
-        result.exit_code = WEXITSTATUS(status);
-    } else if (WIFSIGNALED(status)) {
-        result.term_signal = WTERMSIG(status);
-        result.exit_code = 128 + result.term_signal;
-    }
-    if (interrupted)
-        return util::fail(ErrorCode::Interrupted, "interrupted: terminated " + format_argv(cmd.argv));
+    const SigpipeBlock sigpipe_block;  // for the whole run: the child may close its stdin any time
+    TRY(child, spawn_child(cmd, program));
+    Supervisor supervisor(cmd, std::move(child), m_options, sigpipe_block);
+    supervisor.run();
+    CommandResult result = supervisor.finish();
+    if (supervisor.interrupted()) return util::fail(util::ErrorCode::Interrupted, "interrupted: terminated " + format_argv(cmd.argv));
     return result;
 }
 

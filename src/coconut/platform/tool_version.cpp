@@ -136,6 +136,55 @@ std::string display_name_of(std::string_view name) {
     return std::string(name);
 }
 
+// detect_tool()'s answer, and whether a failure means the tool could not be run at all (not
+// found, not executable) rather than that it ran and did not say its version.
+struct Detection {
+    util::Expected<ToolInfo> info;
+    bool not_runnable = false;
+};
+
+Detection detect(CommandRunner& runner, std::string_view name, std::string binary) {
+    const ToolSpec* spec = find_tool_spec(name);
+    ToolInfo info;
+    info.name = std::string(name);
+    if (!binary.empty()) {
+        info.path = binary;
+    } else {
+        auto found = runner.find_program(name);
+        if (!found) {
+            return {util::fail(util::ErrorCode::Failure, std::string(name) + ": command not found (searched PATH=" +
+                                                             current_path_env() + ")", std::string(name)),
+                    true};
+        }
+        info.path = *found;
+    }
+    Command cmd;
+    cmd.argv.push_back(info.path);
+    if (spec) cmd.argv.insert(cmd.argv.end(), spec->version_args.begin(), spec->version_args.end());
+    else cmd.argv.emplace_back("--version");
+    cmd.timeout = std::chrono::seconds(30);
+    auto result = runner.run(cmd);
+    if (!result) return {tl::unexpected(std::move(result).error()), true};
+    if (!result->ok()) {
+        util::Error e = command_failure(cmd, *result);
+        e.message = "cannot get the version of " + info.name + ": " + e.message;
+        return {tl::unexpected(std::move(e))};
+    }
+    info.output = result->out.empty() ? result->err : result->out;
+    auto version = find_version(info.output, name);
+    if (!version && !result->out.empty()) version = find_version(result->err, name);
+    if (!version) {
+        std::string first_line = info.output.substr(0, info.output.find('\n'));
+        if (first_line.size() > 120) first_line = first_line.substr(0, 120) + "...";
+        return {util::fail(util::ErrorCode::Failure,
+                           "cannot tell the version of " + info.name + " (" + info.path + ") from `" +
+                               format_argv(cmd.argv) + "`: " + (first_line.empty() ? "no output" : "'" + first_line + "'"),
+                           info.path)};
+    }
+    info.version = *version;
+    return {std::move(info)};
+}
+
 }  // namespace
 
 std::string Version::to_string() const {
@@ -217,69 +266,39 @@ const ToolSpec* find_tool_spec(std::string_view name) {
 }
 
 util::Expected<ToolInfo> detect_tool(CommandRunner& runner, std::string_view name, std::string binary) {
-    const ToolSpec* spec = find_tool_spec(name);
-    ToolInfo info;
-    info.name = std::string(name);
-    if (!binary.empty()) {
-        info.path = binary;
-    } else {
-        auto found = runner.find_program(name);
-        if (!found) {
-            return util::fail(util::ErrorCode::Failure, std::string(name) + ": command not found (searched PATH=" +
-                                                            current_path_env() + ")", std::string(name));
-        }
-        info.path = *found;
-    }
-    Command cmd;
-    cmd.argv.push_back(info.path);
-    if (spec) cmd.argv.insert(cmd.argv.end(), spec->version_args.begin(), spec->version_args.end());
-    else cmd.argv.emplace_back("--version");
-    cmd.timeout = std::chrono::seconds(30);
-    TRY(result, runner.run(cmd));
-    if (!result.ok()) {
-        util::Error e = command_failure(cmd, result);
-        e.message = "cannot get the version of " + info.name + ": " + e.message;
-        return tl::unexpected(std::move(e));
-    }
-    info.output = result.out.empty() ? result.err : result.out;
-    auto version = find_version(info.output, name);
-    if (!version && !result.out.empty()) version = find_version(result.err, name);
-    if (!version) {
-        std::string first_line = info.output.substr(0, info.output.find('\n'));
-        if (first_line.size() > 120) first_line = first_line.substr(0, 120) + "...";
-        return util::fail(util::ErrorCode::Failure,
-                          "cannot tell the version of " + info.name + " (" + info.path + ") from `" +
-                              format_argv(cmd.argv) + "`: " + (first_line.empty() ? "no output" : "'" + first_line + "'"),
-                          info.path);
-    }
-    info.version = *version;
-    return info;
+    return detect(runner, name, std::move(binary)).info;
 }
 
-util::Expected<void> check_minimum(const ToolInfo& tool, const Version& minimum, std::string_view purpose) {
+util::Expected<void> check_minimum(const ToolInfo& tool, const Version& minimum, std::string_view purpose,
+                                   std::string_view upgrade) {
     if (meets_minimum(tool.version, minimum)) return {};
     std::string message = tool.name + " " + tool.version.to_string() + " is too old: coconut needs " +
                           display_name_of(tool.name) + " >= " + minimum.to_string();
     if (!purpose.empty()) message += " " + std::string(purpose);
     if (tool.path.find('/') != std::string::npos) message += " (found at " + tool.path + ")";
+    if (!upgrade.empty()) message += "; " + std::string(upgrade);
     return util::fail(util::ErrorCode::Failure, std::move(message), tool.path);
 }
 
 util::Expected<ToolInfo> require_tool(CommandRunner& runner, std::string_view name, std::string_view minimum,
-                                      std::string_view purpose, std::string binary) {
+                                      std::string_view purpose, std::string binary, const ToolAdvice& advice) {
     auto min = parse_version(minimum);
     if (!min) throw std::invalid_argument("require_tool: invalid minimum version '" + std::string(minimum) + "'");
-    auto info = detect_tool(runner, name, std::move(binary));
-    if (!info) {
-        util::Error e = std::move(info).error();
+    Detection found = detect(runner, name, std::move(binary));
+    if (!found.info) {
+        util::Error e = std::move(found.info).error();
         if (e.code == util::ErrorCode::Interrupted) return tl::unexpected(std::move(e));
+        if (found.not_runnable && !advice.missing.empty()) {
+            e.message = advice.missing;
+            return tl::unexpected(std::move(e));
+        }
         std::string need = "coconut needs " + display_name_of(name) + " >= " + min->to_string();
         if (!purpose.empty()) need += " " + std::string(purpose);
         e.message = need + ", but " + e.message;
         return tl::unexpected(std::move(e));
     }
-    TRY_VOID(check_minimum(*info, *min, purpose));
-    return info;
+    TRY_VOID(check_minimum(*found.info, *min, purpose, advice.too_old));
+    return std::move(found.info);
 }
 
 }  // namespace coconut::platform

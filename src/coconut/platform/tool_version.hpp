@@ -74,13 +74,28 @@ struct ToolInfo {
 // or run, its version command fails, or its output holds no version.
 util::Expected<ToolInfo> detect_tool(CommandRunner& runner, std::string_view name, std::string binary = {});
 
-// The error (or nothing) for a detected tool against a minimum version; `purpose` completes the
-// sentence "coconut needs Helm >= 3.8 ..." (e.g. "for OCI push"; may be empty).
-util::Expected<void> check_minimum(const ToolInfo& tool, const Version& minimum, std::string_view purpose = {});
+// What to tell a user whose tool is missing or too old, when the caller knows more than the
+// default wording (how to install the tool, the option that names its binary). Empty: default.
+struct ToolAdvice {
+    // The whole message when the tool cannot be found or started, instead of "coconut needs
+    // Helm >= 3.8 for OCI push, but helm: command not found (searched PATH=...)".
+    std::string missing;
+    // Ends the too-old message: "helm 3.7.2 is too old: coconut needs Helm >= 3.8; upgrade Helm".
+    std::string too_old;
+};
 
-// detect_tool + check_minimum; `minimum` is a version string such as "3.8". A missing tool is
-// reported as "coconut needs Helm >= 3.8 for OCI push, but ...".
+// The error (or nothing) for a detected tool against a minimum version; `purpose` completes the
+// sentence "coconut needs Helm >= 3.8 ..." (e.g. "for OCI push"; may be empty); `upgrade`, when
+// given, ends it ("...; upgrade Helm").
+util::Expected<void> check_minimum(const ToolInfo& tool, const Version& minimum, std::string_view purpose = {},
+                                   std::string_view upgrade = {});
+
+// detect_tool + check_minimum: the one way to check that a tool is there and new enough.
+// `minimum` is a version string such as "3.8". A tool that cannot be run or asked its version is
+// reported as "coconut needs Helm >= 3.8 for OCI push, but ..." (or advice.missing when it cannot
+// be run at all); Ctrl-C as it came.
 util::Expected<ToolInfo> require_tool(CommandRunner& runner, std::string_view name, std::string_view minimum,
-                                      std::string_view purpose = {}, std::string binary = {});
+                                      std::string_view purpose = {}, std::string binary = {},
+                                      const ToolAdvice& advice = {});
 
 }  // namespace coconut::platform

@@ -2,6 +2,7 @@
 
 #include "coconut/util/signals.hpp"
 
+#include <stdlib.h>  // mkdtemp
 #include <unistd.h>
 
 #include <algorithm>
@@ -166,6 +167,22 @@ Expected<void> write_tree_atomic(const fs::path& dir, const std::vector<std::pai
     }
     cleanup();
     return {};
+}
+
+Expected<TempDir> TempDir::create(std::string_view prefix) {
+    std::error_code ec;
+    fs::path base = fs::temp_directory_path(ec);
+    if (ec) base = "/tmp";
+    std::string pattern = (base / (std::string(prefix) + "XXXXXX")).string();
+    if (!::mkdtemp(pattern.data()))
+        return fail(ErrorCode::Failure, "cannot create a temporary directory in " + base.string(), base.string());
+    return TempDir(pattern);
+}
+
+TempDir::~TempDir() {
+    if (m_path.empty()) return;
+    std::error_code ec;
+    fs::remove_all(m_path, ec);
 }
 
 }  // namespace coconut::util

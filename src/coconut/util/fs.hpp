@@ -2,6 +2,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
@@ -35,5 +36,24 @@ Expected<void> write_tree_atomic(const std::filesystem::path& dir,
                                  const std::vector<std::pair<std::string, std::string>>& files,
                                  const std::vector<std::string>& replace_roots,
                                  const std::vector<std::string>& remove_roots, const RenameFn& rename);
+
+// A private temporary directory (mode 0700, made by mkdtemp) in the system's temporary
+// directory ($TMPDIR, else /tmp), removed with everything in it when the object goes away.
+// Move-only.
+class TempDir {
+public:
+    // `prefix` starts the directory's name: "coconut-build-" -> /tmp/coconut-build-Ab12Cd.
+    static Expected<TempDir> create(std::string_view prefix);
+    TempDir(TempDir&& other) noexcept : m_path(std::exchange(other.m_path, {})) {}
+    TempDir& operator=(TempDir&&) = delete;
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    ~TempDir();
+    [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+
+private:
+    explicit TempDir(std::filesystem::path path) : m_path(std::move(path)) {}
+    std::filesystem::path m_path;
+};
 
 }  // namespace coconut::util

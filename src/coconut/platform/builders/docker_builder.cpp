@@ -5,7 +5,7 @@
 #include "coconut/platform/builders/oci_cli.hpp"
 #include "coconut/util/strings.hpp"
 
-namespace coconut::platform {
+namespace coconut::platform::builders {
 namespace {
 
 class DockerBuilder final : public ImageBuilder {
@@ -75,4 +75,4 @@ public:
 COCONUT_REGISTER_BUILDER(DockerBuilder, 30);
 
 }  // namespace
-}  // namespace coconut::platform
+}  // namespace coconut::platform::builders

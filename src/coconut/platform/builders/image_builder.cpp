@@ -5,7 +5,7 @@
 #include "coconut/util/fs.hpp"
 #include "coconut/util/strings.hpp"
 
-namespace coconut::platform {
+namespace coconut::platform::builders {
 
 util::Expected<ToolInfo> ImageBuilder::probe(CommandRunner& runner) const { return detect_tool(runner, name()); }
 
@@ -79,4 +79,4 @@ util::Expected<std::string> read_digest_file(const std::filesystem::path& path) 
     return digest;
 }
 
-}  // namespace coconut::platform
+}  // namespace coconut::platform::builders

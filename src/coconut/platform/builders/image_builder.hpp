@@ -16,7 +16,7 @@
 #include "coconut/platform/tool_version.hpp"
 #include "coconut/util/expected.hpp"
 
-namespace coconut::platform {
+namespace coconut::platform::builders {
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
@@ -72,14 +72,17 @@ private:
     std::vector<std::pair<int, std::unique_ptr<ImageBuilder>>> m_builders;
 };
 
-template <class B>
+// Registers an adapter from a static initialiser: lower `order` = preferred in detection.
 struct BuilderRegistration {
-    explicit BuilderRegistration(int order) { BuilderRegistry::instance().add(std::make_unique<B>(), order); }
+    BuilderRegistration(std::unique_ptr<ImageBuilder> builder, int order) {
+        BuilderRegistry::instance().add(std::move(builder), order);
+    }
 };
 
-// In an adapter's .cpp: COCONUT_REGISTER_BUILDER(BuildahBuilder, 10);  (lower = preferred)
+// In an adapter's .cpp: COCONUT_REGISTER_BUILDER(DockerBuilder, 30); an adapter registered once
+// per tool constructs its instances itself (containers_builder.cpp).
 #define COCONUT_REGISTER_BUILDER(Class, order) \
-    static const ::coconut::platform::BuilderRegistration<Class> coconut_builder_##Class{order}
+    static const ::coconut::platform::builders::BuilderRegistration coconut_builder_##Class{std::make_unique<Class>(), order}
 
 struct SelectedBuilder {
     const ImageBuilder* builder = nullptr;
@@ -98,4 +101,4 @@ util::Expected<std::string> read_digest_file(const std::filesystem::path& path);
 // True for sha256:<64 lowercase hex>.
 bool is_sha256_digest(std::string_view text);
 
-}  // namespace coconut::platform
+}  // namespace coconut::platform::builders

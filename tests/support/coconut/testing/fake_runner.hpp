@@ -1,4 +1,7 @@
 #pragma once
+// Test support, linked only into the test binaries (never into `coconut`: the ctest
+// binary.no_test_doubles checks its symbols).
+//
 // FakeRunner: a CommandRunner for unit tests that replays scripted or recorded tool outputs and
 // records every call, so a test can assert what was run (argv, env, stdin, cwd) — e.g. that a
 // secret went through stdin and never into argv.
@@ -9,7 +12,7 @@
 // program of that name ("helm" matches "/usr/local/bin/helm"). A call nothing matches is an
 // error (ErrorCode::Failure) whose message lists the argv and the expectations; it is also
 // passed to the on_unmatched hook, which tests point at ADD_FAILURE (see
-// tests/unit/fake_runner_gtest.hpp).
+// coconut/testing/fake_runner_gtest.hpp).
 //
 // Recorded outputs live under tests/fakes/<name>/, one JSON file per expectation, loaded in
 // file-name order (name them 010-helm-version.json, 020-...):
@@ -39,17 +42,18 @@
 
 #include "coconut/platform/command_runner.hpp"
 
-namespace coconut::platform {
+namespace coconut::testing {
+
 
 struct FakeExpectation {
     std::vector<std::string> argv;
     bool prefix = false;
     int times = 1;  // 0: unlimited
-    CommandResult result;
+    platform::CommandResult result;
     std::optional<util::Error> error;  // set: run() fails as if the program could not start
     // Optional dynamic answer (e.g. to write the file `helm package` would create); when set it
     // is called instead of returning `result` / `error`.
-    std::function<util::Expected<CommandResult>(const Command&)> handler;
+    std::function<util::Expected<platform::CommandResult>(const platform::Command&)> handler;
     std::string origin;  // where it came from (a fake file), for messages
 
     int used = 0;
@@ -65,21 +69,21 @@ struct RecordedCall {
 };
 
 // A finished command's result, for scripting expectations: fake_result("v3.17.3+g1\n").
-CommandResult fake_result(std::string out = {}, std::string err = {}, int exit_code = 0);
+platform::CommandResult fake_result(std::string out = {}, std::string err = {}, int exit_code = 0);
 
-class FakeRunner final : public CommandRunner {
+class FakeRunner final : public platform::CommandRunner {
 public:
     FakeRunner() = default;
 
     // Adds an expectation; returns it so a test can tweak it (times, handler, ...).
-    FakeExpectation& expect(std::vector<std::string> argv, CommandResult result = fake_result());
-    FakeExpectation& expect_prefix(std::vector<std::string> argv_prefix, CommandResult result = fake_result());
+    FakeExpectation& expect(std::vector<std::string> argv, platform::CommandResult result = fake_result());
+    FakeExpectation& expect_prefix(std::vector<std::string> argv_prefix, platform::CommandResult result = fake_result());
     FakeExpectation& add(FakeExpectation expectation);
 
     // Loads every *.json file of `dir` (sorted by name) as an expectation.
     util::Expected<void> load_dir(const std::filesystem::path& dir);
 
-    util::Expected<CommandResult> run(const Command& cmd) override;
+    util::Expected<platform::CommandResult> run(const platform::Command& cmd) override;
 
     // find_program() answers `path` for `name` once set (nullopt when `path` is empty: the tool
     // is "not installed"); names never set are answered unchanged.
@@ -99,7 +103,7 @@ public:
     [[nodiscard]] std::vector<RecordedCall> calls_matching(const std::vector<std::string>& argv_prefix) const;
 
     // The same as fake_result(), spelled as a member.
-    static CommandResult ok_result(std::string out = {}, std::string err = {}, int exit_code = 0) {
+    static platform::CommandResult ok_result(std::string out = {}, std::string err = {}, int exit_code = 0) {
         return fake_result(std::move(out), std::move(err), exit_code);
     }
 
@@ -120,16 +124,19 @@ util::Expected<FakeExpectation> parse_fake(std::string_view json_text, const std
 // Wraps a real runner and writes every call it makes into `dir` in the fake format (NNN-<argv0>-
 // <argv1>.json, outputs over 200 bytes or with NULs go to .out/.err files beside it). It records
 // argv, the exit and the outputs — never stdin or env values, which may be secrets. Turn it on
-// when capturing fixtures from real tools; review the files before committing them.
-class RecordingRunner final : public CommandRunner {
+// when capturing fixtures from real tools (the coconut_record_fake tool wraps a ProcessRunner in
+// one); review the files before committing them.
+class RecordingRunner final : public platform::CommandRunner {
 public:
-    RecordingRunner(CommandRunner& inner, std::filesystem::path dir) : m_inner(inner), m_dir(std::move(dir)) {}
-    util::Expected<CommandResult> run(const Command& cmd) override;
+    // `first` calls are taken as already recorded: numbering goes on after them.
+    RecordingRunner(platform::CommandRunner& inner, std::filesystem::path dir, int first = 0)
+        : m_inner(inner), m_dir(std::move(dir)), m_count(first) {}
+    util::Expected<platform::CommandResult> run(const platform::Command& cmd) override;
 
 private:
-    CommandRunner& m_inner;
+    platform::CommandRunner& m_inner;
     std::filesystem::path m_dir;
     int m_count = 0;
 };
 
-}  // namespace coconut::platform
+}  // namespace coconut::testing

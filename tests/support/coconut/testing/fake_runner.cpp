@@ -1,4 +1,4 @@
-#include "coconut/platform/fake_runner.hpp"
+#include "coconut/testing/fake_runner.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -9,7 +9,11 @@
 
 #include "coconut/util/fs.hpp"
 
-namespace coconut::platform {
+namespace coconut::testing {
+
+using platform::Command;
+using platform::CommandResult;
+using platform::format_argv;
 
 namespace {
 
@@ -279,4 +283,4 @@ util::Expected<CommandResult> RecordingRunner::run(const Command& cmd) {
     return result;
 }
 
-}  // namespace coconut::platform
+}  // namespace coconut::testing

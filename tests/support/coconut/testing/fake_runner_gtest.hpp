@@ -4,7 +4,7 @@
 // uses that were not all used fail the test when the runner goes out of scope.
 #include <gtest/gtest.h>
 
-#include "coconut/platform/fake_runner.hpp"
+#include "coconut/testing/fake_runner.hpp"
 
 namespace coconut::testing {
 
@@ -23,12 +23,12 @@ public:
         m_strict = true;
         return *this;
     }
-    platform::FakeRunner& operator*() { return m_runner; }
-    platform::FakeRunner* operator->() { return &m_runner; }
+    FakeRunner& operator*() { return m_runner; }
+    FakeRunner* operator->() { return &m_runner; }
     operator platform::CommandRunner&() { return m_runner; }  // NOLINT: pass it where a runner is needed
 
 private:
-    platform::FakeRunner m_runner;
+    FakeRunner m_runner;
     bool m_strict = false;
 };
 
