@@ -324,7 +324,7 @@ TEST(HelmValues, OtherKinds) {
     EXPECT_EQ(s["api"]["image"]["repository"], "registry.example.com/shop/api");
     EXPECT_EQ(s["api"]["image"]["tag"], "3.1");
     EXPECT_EQ(s["api"]["image"]["digest"], "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
-    EXPECT_EQ(s["api"]["replicas"], 1);
+    EXPECT_EQ(s["api"]["replicas"], 2);   // the default for long-running services
     // no environment autoscales it or gives it an ingress: the chart has no such objects for it
     EXPECT_FALSE(s["api"].contains("autoscaling"));
     EXPECT_FALSE(s["api"].contains("ingress"));

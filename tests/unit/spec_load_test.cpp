@@ -86,8 +86,8 @@ TEST(SpecDefaults, Service) {
     EXPECT_EQ(api.resources.memory, "128Mi");
     EXPECT_EQ(api.resources.cpu_limit, "100m");
     EXPECT_EQ(api.resources.memory_limit, "128Mi");
-    EXPECT_EQ(api.replicas.min, 1);
-    EXPECT_EQ(api.replicas.max, 1);
+    EXPECT_EQ(api.replicas.min, 2);   // long-running services default to two replicas
+    EXPECT_EQ(api.replicas.max, 2);
     EXPECT_EQ(api.replicas.cpu_percent, 80);
     EXPECT_FALSE(api.replicas.memory_percent);
     EXPECT_EQ(api.run_as_user, 10001);
@@ -141,13 +141,21 @@ services:
   min-only: {image: x:1, replicas: {min: 3}}
   max-only: {image: x:1, replicas: {max: 5, memory_percent: 75}}
   zero: {image: x:1, replicas: 0}
+  at-most-one: {image: x:1, replicas: {max: 1}}
+  default: {image: x:1}
+  job: {type: job, image: x:1}
 )").base();
     EXPECT_EQ(service(s, "fixed").replicas.min, 3);
     EXPECT_EQ(service(s, "fixed").replicas.max, 3);
     EXPECT_EQ(service(s, "min-only").replicas.min, 3);
     EXPECT_EQ(service(s, "min-only").replicas.max, 3);
-    EXPECT_EQ(service(s, "max-only").replicas.min, 1);
+    EXPECT_EQ(service(s, "max-only").replicas.min, 2);   // the default minimum
     EXPECT_EQ(service(s, "max-only").replicas.max, 5);
+    EXPECT_EQ(service(s, "at-most-one").replicas.min, 1);  // never above a given maximum
+    EXPECT_EQ(service(s, "at-most-one").replicas.max, 1);
+    EXPECT_EQ(service(s, "default").replicas.min, 2);
+    EXPECT_EQ(service(s, "default").replicas.max, 2);
+    EXPECT_EQ(service(s, "job").replicas.min, 1);         // a job runs one pod
     EXPECT_EQ(service(s, "max-only").replicas.memory_percent, 75);
     EXPECT_EQ(service(s, "zero").replicas.max, 0);
 }

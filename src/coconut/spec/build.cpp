@@ -141,10 +141,17 @@ Service service_of(const std::string& name, const Node& key, const Node* s, cons
     if (svc.resources.cpu_limit.empty()) svc.resources.cpu_limit = svc.resources.cpu;
     if (svc.resources.memory_limit.empty()) svc.resources.memory_limit = svc.resources.memory;
 
+    // Long-running services default to two replicas: one pod is a single point of failure, and
+    // coconut's own checks (K8S-REPLICAS-MIN) must pass on what a spec does not ask for.
+    const int default_min = svc.type == ServiceType::Job ? 1 : 2;
+    svc.replicas.min = svc.replicas.max = default_min;
     if (const Node* r = value_of(s, "replicas")) {
         if (r->is_mapping()) {
-            svc.replicas.min = integer(value_of(r, "min"), 1);
-            svc.replicas.max = integer(value_of(r, "max"), svc.replicas.min);
+            const Node* max = value_of(r, "max");
+            // {max: 1} alone means at most one: the default minimum never exceeds a given maximum.
+            const int min_default = max ? std::min(default_min, integer(max, default_min)) : default_min;
+            svc.replicas.min = integer(value_of(r, "min"), min_default);
+            svc.replicas.max = integer(max, svc.replicas.min);
             svc.replicas.cpu_percent = integer(value_of(r, "cpu_percent"), 80);
             if (const Node* m = value_of(r, "memory_percent")) svc.replicas.memory_percent = integer(m, 80);
         } else {

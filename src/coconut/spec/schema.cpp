@@ -163,7 +163,8 @@ Table build_table() {
                               "Replica count and autoscaling. `replicas: 3` is short for `{min: 3, max: 3}` (a fixed "
                               "count, no autoscaler); `min < max` adds a HorizontalPodAutoscaler.");
     replicas->fields = {
-        with_default("min", t.integer(0, k_int32_max), 1, "Minimum number of replicas (0 scales the service to zero)."),
+        with_doc_default("min", t.integer(0, k_int32_max), "2 (1 for jobs; never more than `max`)",
+                         "Minimum number of replicas (0 scales the service to zero)."),
         with_doc_default("max", t.integer(0, k_int32_max), "same as `min`", "Maximum number of replicas."),
         with_default("cpu_percent", t.integer(1, 100), 80, "Target average CPU utilisation (percent of the request)."),
         with_doc_default("memory_percent", t.integer(1, 100), "none",
@@ -240,7 +241,7 @@ Table build_table() {
               "Secret environment variables: `NAME: reference` into the secret store (`coconut secrets`). Values "
               "never appear in the spec or the generated files."),
         field("resources", resources, "CPU and memory."),
-        with_doc_default("replicas", t.one_of({t.integer(0, k_int32_max), replicas}), "1",
+        with_doc_default("replicas", t.one_of({t.integer(0, k_int32_max), replicas}), "2 for web, backend and worker services; 1 for jobs",
                          "A fixed count (`3`) or autoscaling bounds (`{min: 2, max: 10, cpu_percent: 70}`)."),
         with_doc_default("health", health, "a TCP check on the port for web services; none otherwise",
                          "Health check."),
