@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "coconut/policy/inputs/kubernetes.hpp"
 #include "coconut/policy/rule.hpp"
 
 namespace coconut::policy {
@@ -15,16 +16,7 @@ const char* to_string(PssLevel level) {
     return "none";
 }
 
-const char* to_string(InputType t) {
-    switch (t) {
-        case InputType::Kubernetes: return "kubernetes";
-        case InputType::Dockerfile: return "dockerfile";
-        case InputType::Ansible: return "ansible";
-        case InputType::Copilot: return "copilot";
-        case InputType::GitHubWorkflow: return "github-workflow";
-    }
-    return "kubernetes";
-}
+const char* to_string(InputType t) { return t.name(); }
 
 const char* to_string(Severity s) {
     switch (s) {
@@ -47,7 +39,7 @@ std::optional<Severity> parse_severity(std::string_view s) {
 }
 
 std::string Document::object_ref() const {
-    if (input != InputType::Kubernetes) return {};
+    if (input != inputs::k_kubernetes) return {};
     return kind + "/" + ns + "/" + name;
 }
 

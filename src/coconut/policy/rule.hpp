@@ -29,7 +29,7 @@ struct RuleInfo {
     std::string id;             // stable, ours: "K8S-PRIVILEGED", "DF-USER-ROOT", "ANS-FQCN", ...
     std::string title;          // one line
     Severity severity = Severity::Medium;
-    InputType input = InputType::Kubernetes;
+    InputType input;            // the reader whose documents it checks: inputs::k_kubernetes, ...
     // Document kinds the rule applies to (Document::kind); empty: every document of `input`.
     std::vector<std::string> kinds;
     std::string description;    // what and why (markdown allowed, a paragraph)

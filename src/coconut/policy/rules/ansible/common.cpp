@@ -1,6 +1,7 @@
 // Helpers of the Ansible rules (common.hpp).
 #include "coconut/policy/rules/ansible/common.hpp"
 
+#include "coconut/policy/inputs/ansible.hpp"
 #include "coconut/yaml/dialect.hpp"
 
 namespace coconut::policy::rules::ansible {
@@ -12,7 +13,7 @@ RuleInfo ansible_rule(std::string id, std::string title, Severity severity, std:
     info.id = std::move(id);
     info.title = std::move(title);
     info.severity = severity;
-    info.input = InputType::Ansible;
+    info.input = inputs::k_ansible;
     info.kinds = std::move(kinds);
     info.description = std::move(description);
     info.remediation = std::move(remediation);

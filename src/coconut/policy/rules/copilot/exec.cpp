@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "coconut/policy/inputs/copilot.hpp"
 #include "coconut/policy/rules/copilot/manifest.hpp"
 
 namespace coconut::policy::rules::copilot {
@@ -64,7 +65,7 @@ RuleInfo exec_production_info() {
     r.id = "COP-EXEC-PRODUCTION";
     r.title = "ECS Exec enabled in a production environment";
     r.severity = Severity::High;
-    r.input = InputType::Copilot;
+    r.input = inputs::k_copilot;
     r.kinds = {"CopilotManifest"};
     r.description = std::string(k_description) +
                     " This rule reports exec enabled where it reaches an environment named like production "
@@ -91,7 +92,7 @@ RuleInfo exec_enabled_info() {
     r.id = "COP-EXEC-ENABLED";
     r.title = "ECS Exec enabled";
     r.severity = Severity::Medium;
-    r.input = InputType::Copilot;
+    r.input = inputs::k_copilot;
     r.kinds = {"CopilotManifest"};
     r.description = std::string(k_description) +
                     " This rule reports exec enabled outside production environments (or when the manifest "

@@ -2,6 +2,7 @@
 // exits; a hung or half-started container keeps receiving traffic or messages.
 #include <string>
 
+#include "coconut/policy/inputs/copilot.hpp"
 #include "coconut/policy/rules/copilot/manifest.hpp"
 
 namespace coconut::policy::rules::copilot {
@@ -12,7 +13,7 @@ RuleInfo healthcheck_info() {
     r.id = "COP-NO-HEALTHCHECK";
     r.title = "Service has no health check";
     r.severity = Severity::Medium;
-    r.input = InputType::Copilot;
+    r.input = inputs::k_copilot;
     r.kinds = {"CopilotManifest"};
     r.description =
         "Without a health check, ECS (or App Runner) only notices a container that exits: a container that "

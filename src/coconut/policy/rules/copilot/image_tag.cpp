@@ -2,6 +2,7 @@
 // at all deploys whatever the tag points to at deploy time: not reproducible, not reviewable.
 #include <string>
 
+#include "coconut/policy/inputs/copilot.hpp"
 #include "coconut/policy/rules/copilot/manifest.hpp"
 
 namespace coconut::policy::rules::copilot {
@@ -24,7 +25,7 @@ RuleInfo image_tag_info() {
     r.id = "COP-IMAGE-MUTABLE-TAG";
     r.title = "Image referenced by :latest or without a tag";
     r.severity = Severity::Medium;
-    r.input = InputType::Copilot;
+    r.input = inputs::k_copilot;
     r.kinds = {"CopilotManifest"};
     r.description =
         "`image.location` (a pre-built image instead of `image.build`) or a sidecar's `image` that uses the "

@@ -3,6 +3,7 @@
 // public IP addresses for no reason.
 #include <string>
 
+#include "coconut/policy/inputs/copilot.hpp"
 #include "coconut/policy/rules/copilot/manifest.hpp"
 
 namespace coconut::policy::rules::copilot {
@@ -13,7 +14,7 @@ RuleInfo placement_info() {
     r.id = "COP-PUBLIC-PLACEMENT";
     r.title = "Internal workload placed in public subnets";
     r.severity = Severity::Medium;
-    r.input = InputType::Copilot;
+    r.input = inputs::k_copilot;
     r.kinds = {"CopilotManifest"};
     r.description =
         "`network.vpc.placement: public` launches the ECS tasks in the environment's public subnets with a "

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "coconut/policy/inputs/copilot.hpp"
 #include "coconut/policy/rules/copilot/manifest.hpp"
 
 namespace coconut::policy::rules::copilot {
@@ -50,7 +51,7 @@ RuleInfo production_count_info() {
     r.id = "COP-PRODUCTION-SINGLE-TASK";
     r.title = "Production environment runs a single task";
     r.severity = Severity::Medium;
-    r.input = InputType::Copilot;
+    r.input = inputs::k_copilot;
     r.kinds = {"CopilotManifest"};
     r.description =
         "In an environment named like production (prod, prd, production or live as a word of the name: prod-eu, "

@@ -2,6 +2,7 @@
 // root file system (`storage.readonly_fs: true`); Copilot's default is writable.
 #include <string>
 
+#include "coconut/policy/inputs/copilot.hpp"
 #include "coconut/policy/rules/copilot/manifest.hpp"
 
 namespace coconut::policy::rules::copilot {
@@ -12,7 +13,7 @@ RuleInfo readonly_fs_info() {
     r.id = "COP-READONLY-FS";
     r.title = "Container root file system is writable";
     r.severity = Severity::Low;
-    r.input = InputType::Copilot;
+    r.input = inputs::k_copilot;
     r.kinds = {"CopilotManifest"};
     r.description =
         "`storage.readonly_fs: true` mounts the main container's root file system read-only "

@@ -3,6 +3,7 @@
 // without alarms only tasks that fail to start trigger the circuit breaker.
 #include <string>
 
+#include "coconut/policy/inputs/copilot.hpp"
 #include "coconut/policy/rules/copilot/manifest.hpp"
 
 namespace coconut::policy::rules::copilot {
@@ -13,7 +14,7 @@ RuleInfo rollback_alarms_info() {
     r.id = "COP-NO-ROLLBACK-ALARMS";
     r.title = "Service deployments have no rollback alarms";
     r.severity = Severity::Low;
-    r.input = InputType::Copilot;
+    r.input = inputs::k_copilot;
     r.kinds = {"CopilotManifest"};
     r.description =
         "`deployment.rollback_alarms` (a list of existing CloudWatch alarm names, or thresholds such as "

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "coconut/policy/inputs/copilot.hpp"
 #include "coconut/policy/rules/copilot/manifest.hpp"
 #include "coconut/util/strings.hpp"
 
@@ -73,7 +74,7 @@ RuleInfo secret_variables_info() {
     r.id = "COP-SECRET-IN-VARIABLES";
     r.title = "Secret passed as a plain-text environment variable";
     r.severity = Severity::High;
-    r.input = InputType::Copilot;
+    r.input = inputs::k_copilot;
     r.kinds = {"CopilotManifest"};
     r.description =
         "A `variables:` entry whose name looks like a secret (contains PASSWORD, PASSWD, PASSPHRASE, SECRET, "

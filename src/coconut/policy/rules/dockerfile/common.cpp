@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "coconut/policy/inputs/dockerfile.hpp"
+
 namespace coconut::policy::rules::dockerfile {
 
 RuleInfo dockerfile_rule(std::string id, std::string title, Severity severity, std::string description,
@@ -12,7 +14,7 @@ RuleInfo dockerfile_rule(std::string id, std::string title, Severity severity, s
     info.id = std::move(id);
     info.title = std::move(title);
     info.severity = severity;
-    info.input = InputType::Dockerfile;
+    info.input = inputs::k_dockerfile;
     info.kinds = {"Dockerfile"};
     info.description = std::move(description);
     info.remediation = std::move(remediation);

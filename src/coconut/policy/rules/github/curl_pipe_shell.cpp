@@ -3,6 +3,7 @@
 #include <regex>
 #include <string>
 
+#include "coconut/policy/inputs/github_workflow.hpp"
 #include "coconut/policy/rules/github/workflow.hpp"
 #include "coconut/util/strings.hpp"
 
@@ -14,7 +15,7 @@ RuleInfo curl_info() {
     r.id = "GHA-CURL-PIPE-SHELL";
     r.title = "Remote script piped into a shell";
     r.severity = Severity::Medium;
-    r.input = InputType::GitHubWorkflow;
+    r.input = inputs::k_github_workflow;
     r.kinds = {"GitHubWorkflow"};
     r.description =
         "A `run:` script downloads a script and executes it unseen: `curl … | bash`, `wget -qO- … | sudo sh`, "

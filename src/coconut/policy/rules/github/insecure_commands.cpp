@@ -3,6 +3,7 @@
 // to the log can then set environment variables (LD_PRELOAD, NODE_OPTIONS…) for later steps.
 #include <string>
 
+#include "coconut/policy/inputs/github_workflow.hpp"
 #include "coconut/policy/rules/github/workflow.hpp"
 #include "coconut/util/strings.hpp"
 
@@ -14,7 +15,7 @@ RuleInfo insecure_commands_info() {
     r.id = "GHA-INSECURE-COMMANDS";
     r.title = "Deprecated insecure workflow commands re-enabled";
     r.severity = Severity::High;
-    r.input = InputType::GitHubWorkflow;
+    r.input = inputs::k_github_workflow;
     r.kinds = {"GitHubWorkflow"};
     r.description =
         "`ACTIONS_ALLOW_UNSECURE_COMMANDS: true` in an `env:` block (workflow, job or step) turns the "

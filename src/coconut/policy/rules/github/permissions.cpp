@@ -3,6 +3,7 @@
 // everything for repositories and organisations created before February 2023.
 #include <string>
 
+#include "coconut/policy/inputs/github_workflow.hpp"
 #include "coconut/policy/rules/github/workflow.hpp"
 
 namespace coconut::policy::rules::github {
@@ -13,7 +14,7 @@ RuleInfo write_all_info() {
     r.id = "GHA-WRITE-ALL";
     r.title = "GITHUB_TOKEN granted write-all permissions";
     r.severity = Severity::High;
-    r.input = InputType::GitHubWorkflow;
+    r.input = inputs::k_github_workflow;
     r.kinds = {"GitHubWorkflow"};
     r.description =
         "`permissions: write-all` (at the workflow or a job) gives the job's GITHUB_TOKEN write access to "
@@ -49,7 +50,7 @@ RuleInfo missing_info() {
     r.id = "GHA-PERMISSIONS-MISSING";
     r.title = "GITHUB_TOKEN permissions not declared";
     r.severity = Severity::Medium;
-    r.input = InputType::GitHubWorkflow;
+    r.input = inputs::k_github_workflow;
     r.kinds = {"GitHubWorkflow"};
     r.description =
         "Neither the workflow nor the job declares `permissions:`, so the job's GITHUB_TOKEN gets the "

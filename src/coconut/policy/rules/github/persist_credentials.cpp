@@ -4,6 +4,7 @@
 // privileged workflows (pull_request_target, workflow_run) where later steps handle untrusted code.
 #include <string>
 
+#include "coconut/policy/inputs/github_workflow.hpp"
 #include "coconut/policy/rules/github/workflow.hpp"
 #include "coconut/util/strings.hpp"
 
@@ -15,7 +16,7 @@ RuleInfo persist_info() {
     r.id = "GHA-CHECKOUT-PERSIST-CREDENTIALS";
     r.title = "Checkout persists the token where it can leak";
     r.severity = Severity::Medium;
-    r.input = InputType::GitHubWorkflow;
+    r.input = inputs::k_github_workflow;
     r.kinds = {"GitHubWorkflow"};
     r.description =
         "`actions/checkout` writes the job's GITHUB_TOKEN into `.git/config` (as an extraheader) unless "

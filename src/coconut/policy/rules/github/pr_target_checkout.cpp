@@ -3,6 +3,7 @@
 // request's code runs the attacker's code with those privileges ("pwn request").
 #include <string>
 
+#include "coconut/policy/inputs/github_workflow.hpp"
 #include "coconut/policy/rules/github/workflow.hpp"
 #include "coconut/util/strings.hpp"
 
@@ -44,7 +45,7 @@ RuleInfo pr_target_info() {
     r.id = "GHA-PR-TARGET-CHECKOUT";
     r.title = "Privileged workflow checks out pull request code";
     r.severity = Severity::Critical;
-    r.input = InputType::GitHubWorkflow;
+    r.input = inputs::k_github_workflow;
     r.kinds = {"GitHubWorkflow"};
     r.description =
         "`pull_request_target`, `workflow_run` and `issue_comment` workflows run in the context of the base "

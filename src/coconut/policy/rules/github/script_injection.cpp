@@ -3,6 +3,7 @@
 // author writes shell (or JavaScript) code that runs with the job's secrets.
 #include <string>
 
+#include "coconut/policy/inputs/github_workflow.hpp"
 #include "coconut/policy/rules/github/workflow.hpp"
 
 namespace coconut::policy::rules::github {
@@ -13,7 +14,7 @@ RuleInfo injection_info() {
     r.id = "GHA-SCRIPT-INJECTION";
     r.title = "Untrusted input interpolated into a script";
     r.severity = Severity::High;
-    r.input = InputType::GitHubWorkflow;
+    r.input = inputs::k_github_workflow;
     r.kinds = {"GitHubWorkflow"};
     r.description =
         "GitHub expands `${{ … }}` expressions before the shell (or actions/github-script's JavaScript) sees "

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "coconut/policy/inputs/github_workflow.hpp"
 #include "coconut/policy/rules/github/workflow.hpp"
 #include "coconut/util/strings.hpp"
 
@@ -88,7 +89,7 @@ RuleInfo secret_echo_info() {
     r.id = "GHA-SECRET-ECHO";
     r.title = "Secret printed to the job log";
     r.severity = Severity::Medium;
-    r.input = InputType::GitHubWorkflow;
+    r.input = inputs::k_github_workflow;
     r.kinds = {"GitHubWorkflow"};
     r.description =
         "`echo`/`printf` of `${{ secrets.X }}` writes the secret to the job log. GitHub masks registered "

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "coconut/policy/inputs/github_workflow.hpp"
 #include "coconut/policy/rules/github/workflow.hpp"
 #include "coconut/util/strings.hpp"
 
@@ -42,7 +43,7 @@ RuleInfo self_hosted_info() {
     r.id = "GHA-SELF-HOSTED-PUBLIC";
     r.title = "Self-hosted runner in a workflow outsiders can trigger";
     r.severity = Severity::High;
-    r.input = InputType::GitHubWorkflow;
+    r.input = inputs::k_github_workflow;
     r.kinds = {"GitHubWorkflow"};
     r.description =
         "A job runs on a self-hosted runner (`runs-on: self-hosted`, a label list containing it, or a matrix "

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <string>
 
+#include "coconut/policy/inputs/github_workflow.hpp"
 #include "coconut/policy/rules/github/workflow.hpp"
 #include "coconut/util/strings.hpp"
 
@@ -37,7 +38,7 @@ RuleInfo unpinned_info() {
     r.id = "GHA-UNPINNED-ACTION";
     r.title = "Action not pinned to a full commit SHA";
     r.severity = Severity::Medium;
-    r.input = InputType::GitHubWorkflow;
+    r.input = inputs::k_github_workflow;
     r.kinds = {"GitHubWorkflow"};
     r.description =
         "A step's `uses: owner/repo@v4` (or a job's reusable workflow `uses: owner/repo/.github/workflows/"

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "coconut/policy/engine.hpp"
+#include "coconut/policy/inputs/kubernetes.hpp"
 #include "coconut/yaml/dialect.hpp"
 
 namespace coconut::policy::k8s {
@@ -25,7 +26,7 @@ RuleInfo k8s_rule(std::string id, std::string title, Severity severity, std::vec
     r.id = std::move(id);
     r.title = std::move(title);
     r.severity = severity;
-    r.input = InputType::Kubernetes;
+    r.input = inputs::k_kubernetes;
     r.kinds = std::move(kinds);
     r.pss = pss;
     return r;
@@ -92,7 +93,7 @@ void collect(PodView& view, ContainerKind kind) {
 }  // namespace
 
 std::optional<PodView> pod_view(const Document& doc) {
-    if (doc.input != InputType::Kubernetes || doc.root == nullptr || is_patch(doc)) return std::nullopt;
+    if (doc.input != inputs::k_kubernetes || doc.root == nullptr || is_patch(doc)) return std::nullopt;
     const yaml::Node* root = doc.root;
     const yaml::Node* parent = nullptr;   // holds `metadata` and `spec` of the pod
     if (doc.kind == "Pod") {

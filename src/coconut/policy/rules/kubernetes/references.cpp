@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "coconut/policy/engine.hpp"
+#include "coconut/policy/inputs/kubernetes.hpp"
 #include "coconut/policy/rule.hpp"
 #include "coconut/policy/rules/kubernetes/pod.hpp"
 #include "coconut/yaml/dialect.hpp"
@@ -31,7 +32,7 @@ const std::vector<Workload>& workloads(const CheckContext& ctx) {
     return ctx.memo<std::vector<Workload>>("k8s.references.workloads", [&ctx] {
         std::vector<Workload> out;
         for (const Document& d : ctx.documents) {
-            if (d.input != InputType::Kubernetes || d.kind == "PodTemplate") continue;
+            if (d.input != inputs::k_kubernetes || d.kind == "PodTemplate") continue;
             if (auto pod = pod_view(d)) out.push_back(Workload{&d, std::move(*pod)});
         }
         return out;
