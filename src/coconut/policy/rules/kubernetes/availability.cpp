@@ -7,7 +7,7 @@
 #include "coconut/policy/rule.hpp"
 #include "coconut/policy/rules/kubernetes/pod.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 namespace {
 
 RuleInfo practice(std::string id, std::string title, Severity severity) {
@@ -127,4 +127,4 @@ public:
 COCONUT_REGISTER_RULE(K8sAntiAffinityRule);
 
 }  // namespace
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes

@@ -11,7 +11,7 @@
 #include "coconut/policy/rule.hpp"
 #include "coconut/policy/rules/kubernetes/pod.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 namespace {
 
 std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
@@ -353,4 +353,4 @@ public:
 COCONUT_REGISTER_RULE(K8sEnvDuplicateRule);
 
 }  // namespace
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes

@@ -8,7 +8,7 @@
 #include "coconut/policy/inputs/kubernetes.hpp"
 #include "coconut/yaml/dialect.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 
 // Function-local statics: rules read these while registering themselves during static
 // initialisation of other translation units, before a namespace-scope global here would be set.
@@ -281,4 +281,4 @@ const yaml::Node* deepest(const yaml::Node* map, std::initializer_list<std::stri
     return at;
 }
 
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes

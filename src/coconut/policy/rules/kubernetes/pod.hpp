@@ -14,7 +14,7 @@
 #include "coconut/policy/rule.hpp"
 #include "coconut/yaml/node.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 
 // Kinds whose documents carry a pod spec, for RuleInfo::kinds.
 const std::vector<std::string>& pod_kinds();
@@ -113,4 +113,4 @@ std::vector<ComplianceRef> isolation_compliance(std::initializer_list<const char
                                                 std::initializer_list<const char*> nsa = {
                                                     "Pod security: pod security enforcement"});
 
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes

@@ -11,7 +11,7 @@
 #include "coconut/policy/rule.hpp"
 #include "coconut/policy/rules/kubernetes/pod.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 namespace {
 
 template <std::size_t N>
@@ -509,4 +509,4 @@ public:
 COCONUT_REGISTER_RULE(K8sProbeHostRule);
 
 }  // namespace
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes

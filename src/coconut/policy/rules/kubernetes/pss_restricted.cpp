@@ -18,7 +18,7 @@
 #include "coconut/policy/rule.hpp"
 #include "coconut/policy/rules/kubernetes/pod.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 namespace {
 
 std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
@@ -270,4 +270,4 @@ public:
 COCONUT_REGISTER_RULE(K8sCapabilitiesRestrictedRule);
 
 }  // namespace
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes

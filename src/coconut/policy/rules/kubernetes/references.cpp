@@ -13,7 +13,7 @@
 #include "coconut/policy/rules/kubernetes/pod.hpp"
 #include "coconut/yaml/dialect.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 namespace {
 
 std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
@@ -282,4 +282,4 @@ private:
 COCONUT_REGISTER_RULE(K8sIngressServiceRule);
 
 }  // namespace
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes
