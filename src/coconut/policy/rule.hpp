@@ -42,6 +42,19 @@ struct RuleInfo {
     PssLevel pss = PssLevel::None;      // PSS controls are switched by --profile
 };
 
+// Building a rule's RuleInfo (each rule family wraps these: k8s_rule, dockerfile_rule,
+// ansible_rule, copilot_rule, workflow_rule).
+// The skeleton: id, title, severity, the input it checks and the kinds (empty: all of them).
+RuleInfo rule_info(std::string id, std::string title, Severity severity, InputType input,
+                   std::vector<std::string> kinds = {});
+// The reason of a rule that helps no compliance control: plain hygiene.
+inline constexpr const char* k_hygiene = "code hygiene; no control requires it";
+// `info` with its documentation; no_compliance_reason k_hygiene unless compliance is given.
+RuleInfo documented(RuleInfo info, std::string description, std::string remediation,
+                    std::vector<std::string> aliases, std::vector<ComplianceRef> compliance = {});
+// A compliance mapping entry: cref("soc2", "CC6.1").
+ComplianceRef cref(std::string framework, std::string control);
+
 struct CheckContext;
 
 class Rule {

@@ -99,9 +99,8 @@ void Registry::add(std::unique_ptr<YamlReader> reader) {
 }
 
 std::vector<const Reader*> Registry::all() const {
-    std::vector<const Reader*> out;
-    out.reserve(m_owned.size());
-    for (const auto& r : m_owned) out.push_back(r.get());
+    std::vector<const Reader*> out(m_text.begin(), m_text.end());
+    out.insert(out.end(), m_yaml.begin(), m_yaml.end());
     std::sort(out.begin(), out.end(), [](const Reader* a, const Reader* b) { return a->info().order < b->info().order; });
     return out;
 }

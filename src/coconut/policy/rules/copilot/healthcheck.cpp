@@ -2,19 +2,13 @@
 // exits; a hung or half-started container keeps receiving traffic or messages.
 #include <string>
 
-#include "coconut/policy/inputs/copilot.hpp"
 #include "coconut/policy/rules/copilot/manifest.hpp"
 
 namespace coconut::policy::rules::copilot {
 namespace {
 
 RuleInfo healthcheck_info() {
-    RuleInfo r;
-    r.id = "COP-NO-HEALTHCHECK";
-    r.title = "Service has no health check";
-    r.severity = Severity::Medium;
-    r.input = inputs::k_copilot;
-    r.kinds = {"CopilotManifest"};
+    RuleInfo r = copilot_rule("COP-NO-HEALTHCHECK", "Service has no health check", Severity::Medium);
     r.description =
         "Without a health check, ECS (or App Runner) only notices a container that exits: a container that "
         "hangs, deadlocks or lost its database connection keeps receiving requests or queue messages, and a "

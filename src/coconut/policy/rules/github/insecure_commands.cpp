@@ -3,7 +3,6 @@
 // to the log can then set environment variables (LD_PRELOAD, NODE_OPTIONS…) for later steps.
 #include <string>
 
-#include "coconut/policy/inputs/github_workflow.hpp"
 #include "coconut/policy/rules/github/workflow.hpp"
 #include "coconut/util/strings.hpp"
 
@@ -11,12 +10,8 @@ namespace coconut::policy::rules::github {
 namespace {
 
 RuleInfo insecure_commands_info() {
-    RuleInfo r;
-    r.id = "GHA-INSECURE-COMMANDS";
-    r.title = "Deprecated insecure workflow commands re-enabled";
-    r.severity = Severity::High;
-    r.input = inputs::k_github_workflow;
-    r.kinds = {"GitHubWorkflow"};
+    RuleInfo r =
+        workflow_rule("GHA-INSECURE-COMMANDS", "Deprecated insecure workflow commands re-enabled", Severity::High);
     r.description =
         "`ACTIONS_ALLOW_UNSECURE_COMMANDS: true` in an `env:` block (workflow, job or step) turns the "
         "`::set-env::` and `::add-path::` workflow commands back on. GitHub disabled them (CVE-2020-15228) "

@@ -3,19 +3,13 @@
 // everything for repositories and organisations created before February 2023.
 #include <string>
 
-#include "coconut/policy/inputs/github_workflow.hpp"
 #include "coconut/policy/rules/github/workflow.hpp"
 
 namespace coconut::policy::rules::github {
 namespace {
 
 RuleInfo write_all_info() {
-    RuleInfo r;
-    r.id = "GHA-WRITE-ALL";
-    r.title = "GITHUB_TOKEN granted write-all permissions";
-    r.severity = Severity::High;
-    r.input = inputs::k_github_workflow;
-    r.kinds = {"GitHubWorkflow"};
+    RuleInfo r = workflow_rule("GHA-WRITE-ALL", "GITHUB_TOKEN granted write-all permissions", Severity::High);
     r.description =
         "`permissions: write-all` (at the workflow or a job) gives the job's GITHUB_TOKEN write access to "
         "every scope: contents, packages, actions, deployments, pull requests, security events, id-token… "
@@ -46,12 +40,7 @@ public:
 };
 
 RuleInfo missing_info() {
-    RuleInfo r;
-    r.id = "GHA-PERMISSIONS-MISSING";
-    r.title = "GITHUB_TOKEN permissions not declared";
-    r.severity = Severity::Medium;
-    r.input = inputs::k_github_workflow;
-    r.kinds = {"GitHubWorkflow"};
+    RuleInfo r = workflow_rule("GHA-PERMISSIONS-MISSING", "GITHUB_TOKEN permissions not declared", Severity::Medium);
     r.description =
         "Neither the workflow nor the job declares `permissions:`, so the job's GITHUB_TOKEN gets the "
         "repository's default permissions, which are read/write on every scope for repositories and "

@@ -3,7 +3,6 @@
 #include <cctype>
 #include <string>
 
-#include "coconut/policy/inputs/github_workflow.hpp"
 #include "coconut/policy/rules/github/workflow.hpp"
 #include "coconut/util/strings.hpp"
 
@@ -34,12 +33,7 @@ std::string unpinned(std::string_view uses, std::string_view what) {
 }
 
 RuleInfo unpinned_info() {
-    RuleInfo r;
-    r.id = "GHA-UNPINNED-ACTION";
-    r.title = "Action not pinned to a full commit SHA";
-    r.severity = Severity::Medium;
-    r.input = inputs::k_github_workflow;
-    r.kinds = {"GitHubWorkflow"};
+    RuleInfo r = workflow_rule("GHA-UNPINNED-ACTION", "Action not pinned to a full commit SHA", Severity::Medium);
     r.description =
         "A step's `uses: owner/repo@v4` (or a job's reusable workflow `uses: owner/repo/.github/workflows/"
         "x.yml@main`) runs whatever commit the tag or branch points to when the workflow runs. Tags and "
