@@ -3,6 +3,8 @@
 // block scalars. The rules themselves are tested by their fixtures (tests/policy/<RULE-ID>/).
 #include <gtest/gtest.h>
 
+#include "coconut/policy/inputs/copilot.hpp"
+#include "coconut/policy/inputs/github_workflow.hpp"
 #include "coconut/policy/rules/copilot/manifest.hpp"
 #include "coconut/policy/rules/github/workflow.hpp"
 #include "coconut/yaml/node.hpp"
@@ -54,7 +56,7 @@ TEST(CopilotRules, ScopesAndMissingSettings) {
         "  production:\n"
         "    count: 2\n"
         "  broken: 3\n",
-        policy::InputType::Copilot);
+        policy::inputs::k_copilot);
     const auto scopes = cop::scopes(l->doc);
     ASSERT_EQ(scopes.size(), 3u);  // base, staging, production; `broken` is not a mapping
     EXPECT_TRUE(scopes[0].base());
@@ -115,7 +117,7 @@ TEST(GithubRules, PositionsInsideScalars) {
         "      - run: >-\n"
         "          echo a\n"
         "          ${{ github.head_ref }}\n",
-        policy::InputType::GitHubWorkflow);
+        policy::inputs::k_github_workflow);
     const auto jobs = gha::jobs(l->doc);
     ASSERT_EQ(jobs.size(), 1u);
     ASSERT_EQ(jobs[0].steps.size(), 3u);
@@ -135,7 +137,7 @@ TEST(GithubRules, PositionsInsideScalars) {
 }
 
 TEST(GithubRules, Triggers) {
-    auto l = load("on: [push, pull_request_target]\njobs: {}\n", policy::InputType::GitHubWorkflow);
+    auto l = load("on: [push, pull_request_target]\njobs: {}\n", policy::inputs::k_github_workflow);
     EXPECT_TRUE(gha::has_trigger(l->doc, "pull_request_target"));
     EXPECT_FALSE(gha::has_trigger(l->doc, "pull_request"));
     EXPECT_TRUE(gha::is_public_trigger("issue_comment"));

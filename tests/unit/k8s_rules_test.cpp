@@ -11,7 +11,7 @@
 #include "coconut/yaml/node.hpp"
 
 using namespace coconut;
-namespace k8s = coconut::policy::k8s;
+namespace k8s = coconut::policy::rules::kubernetes;
 
 namespace {
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "coconut/policy/engine.hpp"
+#include "coconut/policy/inputs/dockerfile.hpp"
 #include "coconut/policy/kyverno/kyverno.hpp"
 #include "coconut/policy/kyverno/model.hpp"
 
@@ -559,7 +560,7 @@ spec:
     pol::SourceFile file{"web/Dockerfile", object};
     pol::Document doc;
     doc.file = &file;
-    doc.input = pol::InputType::Dockerfile;
+    doc.input = pol::inputs::k_dockerfile;
     doc.api_version = "coconut.dev/v1";
     doc.kind = "Dockerfile";
     doc.name = "web/Dockerfile";

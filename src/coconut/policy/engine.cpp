@@ -6,6 +6,8 @@
 #include <tuple>
 
 #include "coconut/policy/engine.hpp"
+#include "coconut/policy/inputs/kubernetes.hpp"
+#include "coconut/policy/inputs/reader.hpp"
 #include "coconut/util/strings.hpp"
 
 namespace coconut::policy {
@@ -20,7 +22,7 @@ public:
               .id = k_parse_rule,
               .title = "Input cannot be parsed",
               .severity = Severity::High,
-              .input = InputType::Kubernetes,
+              .input = inputs::k_kubernetes,
               .kinds = {"-"},   // never run as a rule: the loader reports it
               .description = "The file is not valid YAML / Dockerfile syntax, is binary, is nested too deeply, "
                              "or is not a kind of input coconut knows. Nothing in the unparsable part was "
@@ -41,7 +43,7 @@ public:
               .id = k_suppression_rule,
               .title = "Suppression without a reason",
               .severity = Severity::Medium,
-              .input = InputType::Kubernetes,
+              .input = inputs::k_kubernetes,
               .kinds = {"-"},
               .description = "A `coconut.dev/ignore` annotation, a `# coconut:ignore` comment, a spec "
                              "`policies.exceptions` entry or an `--ignore` flag turns a rule off without "
@@ -100,7 +102,7 @@ std::size_t indent_of(std::string_view line) {
     return i;
 }
 
-std::vector<CommentSuppression> comment_suppressions(const SourceFile& file, bool dockerfile) {
+std::vector<CommentSuppression> comment_suppressions(const SourceFile& file, inputs::Statement statement) {
     std::vector<CommentSuppression> out;
     if (file.text.find("coconut:ignore") == std::string::npos) return out;
     const std::vector<std::string> lines = util::split(file.text, '\n');
@@ -124,7 +126,7 @@ std::vector<CommentSuppression> comment_suppressions(const SourceFile& file, boo
         while (j < lines.size() && (util::trim(lines[j]).empty() || util::trim(lines[j])[0] == '#')) ++j;
         if (j >= lines.size()) continue;
         std::size_t end = j;
-        if (dockerfile) {
+        if (statement == inputs::Statement::ContinuedLines) {
             while (end + 1 < lines.size() && !lines[end].empty() &&
                    (lines[end].back() == '\\' || lines[end].back() == '`'))
                 ++end;
@@ -181,7 +183,7 @@ std::vector<Finding> run_checks(const Inputs& inputs, const CheckOptions& option
     const auto& documents = inputs.documents();
     CheckContext ctx{documents, options.profile, {}, {}};
     for (const auto& doc : documents)
-        if (doc.input == InputType::Kubernetes) ctx.by_kind[doc.kind].push_back(&doc);
+        if (doc.input == inputs::k_kubernetes) ctx.by_kind[doc.kind].push_back(&doc);
 
     // Rules by (input, kind), so each document only meets the rules that apply to it.
     std::vector<const Rule*> active;
@@ -214,7 +216,7 @@ std::vector<Finding> run_checks(const Inputs& inputs, const CheckOptions& option
             Reporter reporter(findings, rule->info());
             rule->check(doc, ctx, reporter);
         }
-        if (doc.input != InputType::Kubernetes) continue;
+        if (doc.input != inputs::k_kubernetes) continue;
         const yaml::Node* md = doc.root->find("metadata");
         const yaml::Node* ann = md != nullptr ? md->find("annotations") : nullptr;
         const yaml::Node* ignore = ann != nullptr ? ann->find("coconut.dev/ignore") : nullptr;
@@ -231,7 +233,9 @@ std::vector<Finding> run_checks(const Inputs& inputs, const CheckOptions& option
     std::map<std::string, std::vector<CommentSuppression>, std::less<>> comments;
     for (const auto& doc : documents) {
         if (comments.count(doc.file->path) != 0) continue;
-        auto list = comment_suppressions(*doc.file, doc.input == InputType::Dockerfile);
+        const inputs::Reader* reader = inputs::Registry::instance().find(doc.input);
+        auto list = comment_suppressions(*doc.file, reader != nullptr ? reader->info().statement
+                                                                      : inputs::Statement::IndentedBlock);
         for (const auto& c : list)
             if (c.what.reason.empty())
                 findings.push_back(suppression_finding(doc.file->path, c.mark, "coconut:ignore comment"));

@@ -61,6 +61,7 @@ public:
     [[nodiscard]] std::size_t file_count() const;
 
 private:
+    void add_yaml(const SourceFile& file, bool explicit_file);
     struct Storage;
     std::unique_ptr<Storage> m_storage;
     std::vector<Document> m_documents;

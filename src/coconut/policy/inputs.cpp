@@ -1,5 +1,6 @@
-// Loading `coconut check` inputs: walk paths (honouring .gitignore), detect each file's type by
-// name and content, parse it, and normalise it into Documents (document.hpp).
+// Loading `coconut check` inputs: walk paths (honouring .gitignore) and hand each file to the
+// input reader that claims it (policy/inputs/reader.hpp): a text reader by name and content, or,
+// for YAML, each document to the first YAML reader that claims it.
 #include <fnmatch.h>
 #include <unistd.h>
 
@@ -9,11 +10,9 @@
 #include <filesystem>
 #include <iostream>
 #include <iterator>
-#include <set>
 
-#include "coconut/policy/ansible/reader.hpp"
-#include "coconut/policy/dockerfile/parser.hpp"
 #include "coconut/policy/engine.hpp"
+#include "coconut/policy/inputs/reader.hpp"
 #include "coconut/util/fs.hpp"
 #include "coconut/util/strings.hpp"
 #include "coconut/yaml/dialect.hpp"
@@ -25,9 +24,7 @@ namespace fs = std::filesystem;
 struct Inputs::Storage {
     std::deque<SourceFile> files;
     std::deque<yaml::Stream> streams;
-    std::deque<yaml::Document> synthetic;   // wrapper objects of non-Kubernetes documents
-    std::deque<std::unique_ptr<dockerfile::Dockerfile>> dockerfiles;
-    std::deque<std::unique_ptr<ansible::File>> ansible_files;
+    inputs::Sink::Storage readers;   // what the readers made of the files
 };
 
 Inputs::Inputs() : m_storage(std::make_unique<Storage>()) {}
@@ -37,46 +34,25 @@ std::size_t Inputs::file_count() const { return m_storage->files.size(); }
 
 namespace {
 
-// Copilot manifest types (https://aws.github.io/copilot-cli/docs/manifest/overview/).
-const std::set<std::string, std::less<>> k_copilot_types = {
-    "Load Balanced Web Service", "Backend Service", "Worker Service", "Request-Driven Web Service",
-    "Scheduled Job", "Static Site", "Environment", "Pipeline"};
-
-std::string base_name(std::string_view path) {
-    const auto slash = path.rfind('/');
-    return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
-}
-
-bool named_like_dockerfile(std::string_view path) {
-    const std::string name = base_name(path);
-    const std::string lower = util::to_lower(name);
-    return lower == "dockerfile" || lower == "containerfile" || util::ends_with(lower, ".dockerfile") ||
-           util::ends_with(lower, ".containerfile") || util::starts_with(lower, "dockerfile.") ||
-           util::starts_with(lower, "containerfile.");
-}
-
-bool named_like_yaml(std::string_view path) {
-    const std::string lower = util::to_lower(base_name(path));
-    return util::ends_with(lower, ".yaml") || util::ends_with(lower, ".yml");
-}
-
 bool looks_binary(std::string_view text) {
     return text.substr(0, 8192).find('\0') != std::string_view::npos;
 }
 
-std::string scalar_text(const yaml::Node* node) {
-    return node != nullptr && node->is_scalar() ? node->text : std::string();
-}
-
-Finding engine_finding(const char* rule, Severity severity, std::string file, yaml::Mark mark,
-                       std::string message) {
+Finding engine_finding(Severity severity, std::string file, yaml::Mark mark, std::string message) {
     Finding f;
-    f.rule = rule;
+    f.rule = k_parse_rule;
     f.severity = severity;
     f.file = std::move(file);
     f.mark = mark;
     f.message = std::move(message);
     return f;
+}
+
+// The first text reader (a syntax of its own, e.g. Dockerfile) that claims the file, or null.
+const inputs::TextReader* text_reader_for(std::string_view path, std::string_view text) {
+    for (const inputs::TextReader* reader : inputs::Registry::instance().text_readers())
+        if (reader->claims(path, text)) return reader;
+    return nullptr;
 }
 
 }  // namespace
@@ -85,188 +61,52 @@ void Inputs::add_text(std::string path, std::string text, bool explicit_file) {
     m_bytes += text.size();
     if (looks_binary(text)) {
         if (explicit_file)
-            m_parse_findings.push_back(engine_finding(k_parse_rule, Severity::High, path, {1, 1},
-                                                      "binary file (NUL bytes): not a Kubernetes manifest, "
-                                                      "Dockerfile, Ansible file, Copilot manifest or workflow"));
+            m_parse_findings.push_back(engine_finding(Severity::High, path, {1, 1},
+                                                      "binary file (NUL bytes): not a " +
+                                                          inputs::Registry::instance().nouns()));
         return;
     }
-    const bool yaml_name = named_like_yaml(path);
-    const bool docker_name = named_like_dockerfile(path);
-    if (!yaml_name && !docker_name && !dockerfile::looks_like_dockerfile(text)) {
-        // Not named like anything we read: only YAML content can still be ours.
-        if (!explicit_file) return;
-    }
+    const inputs::TextReader* reader = text_reader_for(path, text);
+    // Met while walking a directory and claimed by no reader: only YAML can still be ours.
+    if (reader == nullptr && !inputs::named_like_yaml(path) && !explicit_file) return;
 
-    SourceFile& file = m_storage->files.emplace_back(SourceFile{std::move(path), std::move(text)});
-
-    // Wraps a non-Kubernetes document into {apiVersion, kind, metadata: {name}, spec: root}.
-    auto wrap = [this](const std::string& kind, const std::string& name, const yaml::Node* root) {
-        yaml::Document& arena = m_storage->synthetic.emplace_back();
-        auto scalar = [&arena, root](const std::string& value) {
-            yaml::Node* n = arena.make_node();
-            n->text = value;
-            n->start = root->start;
-            n->end = root->start;
-            return n;
-        };
-        yaml::Node* metadata = arena.make_node();
-        metadata->kind = yaml::Kind::Mapping;
-        metadata->start = root->start;
-        metadata->pairs.push_back({scalar("name"), scalar(name)});
-        yaml::Node* object = arena.make_node();
-        object->kind = yaml::Kind::Mapping;
-        object->start = root->start;
-        object->end = root->end;
-        object->pairs.push_back({scalar("apiVersion"), scalar("coconut.dev/v1")});
-        object->pairs.push_back({scalar("kind"), scalar(kind)});
-        object->pairs.push_back({scalar("metadata"), metadata});
-        object->pairs.push_back({scalar("spec"), root});
-        arena.set_root(object);
-        return static_cast<const yaml::Node*>(object);
-    };
-
-    if (docker_name || (!yaml_name && dockerfile::looks_like_dockerfile(file.text))) {
-        auto parsed = dockerfile::parse(file.text);
-        for (const auto& e : parsed->errors)
-            m_parse_findings.push_back(engine_finding(k_parse_rule, Severity::High, file.path, e.mark, e.message));
-        Document doc;
-        doc.file = &file;
-        doc.input = InputType::Dockerfile;
-        doc.api_version = "coconut.dev/v1";
-        doc.kind = "Dockerfile";
-        doc.name = file.path;
-        doc.root = parsed->tree.root();
-        doc.dockerfile = parsed.get();
-        if (doc.root != nullptr) {
-            doc.object = wrap(doc.kind, doc.name, doc.root);
-            m_documents.push_back(std::move(doc));
-        }
-        m_storage->dockerfiles.push_back(std::move(parsed));
+    const SourceFile& file = m_storage->files.emplace_back(SourceFile{std::move(path), std::move(text)});
+    if (reader != nullptr) {
+        inputs::Sink sink(file, reader->info().type, m_documents, m_parse_findings, m_storage->readers);
+        reader->read(sink);
         return;
     }
+    add_yaml(file, explicit_file);
+}
 
+// Every YAML document of the file goes to the first YAML reader that claims it.
+void Inputs::add_yaml(const SourceFile& file, bool explicit_file) {
     yaml::Stream& stream = m_storage->streams.emplace_back(yaml::parse(file.text, file.path));
     if (!stream.ok()) {
         // A Helm template or other templated YAML met while walking a directory is not ours.
         if (!explicit_file && file.text.find("{{") != std::string::npos) return;
         for (const auto& e : stream.errors)
-            m_parse_findings.push_back(engine_finding(k_parse_rule, Severity::High, file.path,
+            m_parse_findings.push_back(engine_finding(Severity::High, file.path,
                                                       e.mark.line == 0 ? yaml::Mark{1, 1} : e.mark, e.message));
     }
-
     bool recognised = false;
     int index = 0;
     for (const auto& ydoc : stream.documents) {
         const yaml::Node* root = ydoc.root();
         const int doc_index = index++;
         if (root == nullptr || (root->is_scalar() && root->is_null())) continue;
-        if (root->is_mapping()) {
-            const std::string api_version = scalar_text(root->find("apiVersion"));
-            const std::string kind = scalar_text(root->find("kind"));
-            if (!api_version.empty() && !kind.empty()) {
-                // A v1 List: each item is an object of its own.
-                std::vector<const yaml::Node*> objects;
-                const yaml::Node* items = root->find("items");
-                if (kind == "List" && items != nullptr && items->is_sequence())
-                    objects.assign(items->items.begin(), items->items.end());
-                else
-                    objects.push_back(root);
-                for (const yaml::Node* obj : objects) {
-                    if (!obj->is_mapping()) continue;
-                    Document doc;
-                    doc.file = &file;
-                    doc.input = InputType::Kubernetes;
-                    doc.api_version = scalar_text(obj->find("apiVersion"));
-                    doc.kind = scalar_text(obj->find("kind"));
-                    if (const yaml::Node* md = obj->find("metadata"); md != nullptr && md->is_mapping()) {
-                        doc.name = scalar_text(md->find("name"));
-                        if (doc.name.empty()) doc.name = scalar_text(md->find("generateName"));
-                        doc.ns = scalar_text(md->find("namespace"));
-                    }
-                    doc.index = doc_index;
-                    doc.root = obj;
-                    doc.object = obj;
-                    m_documents.push_back(std::move(doc));
-                }
-                recognised = true;
-                continue;
-            }
-            if (root->find("jobs") != nullptr && (root->find("on") != nullptr || root->find("true") != nullptr)) {
-                Document doc;
-                doc.file = &file;
-                doc.input = InputType::GitHubWorkflow;
-                doc.api_version = "coconut.dev/v1";
-                doc.kind = "GitHubWorkflow";
-                doc.name = scalar_text(root->find("name"));
-                if (doc.name.empty()) doc.name = base_name(file.path);
-                doc.index = doc_index;
-                doc.root = root;
-                doc.object = wrap(doc.kind, doc.name, root);
-                m_documents.push_back(std::move(doc));
-                recognised = true;
-                continue;
-            }
-            if (k_copilot_types.count(scalar_text(root->find("type"))) != 0 && root->find("name") != nullptr) {
-                Document doc;
-                doc.file = &file;
-                doc.input = InputType::Copilot;
-                doc.api_version = "coconut.dev/v1";
-                doc.kind = "CopilotManifest";
-                doc.name = scalar_text(root->find("name"));
-                doc.index = doc_index;
-                doc.root = root;
-                doc.object = wrap(doc.kind, doc.name, root);
-                m_documents.push_back(std::move(doc));
-                recognised = true;
-                continue;
-            }
-        }
-        if (root->is_sequence()) {
-            if (auto kind = ansible::detect(*root, file.path)) {
-                auto parsed = ansible::read(*root, *kind, file.path);
-                for (const auto& e : parsed->errors)
-                    m_parse_findings.push_back(engine_finding(k_parse_rule, Severity::High, file.path, e.mark, e.message));
-                const ansible::File* af = parsed.get();
-                for (const auto& play : af->plays) {
-                    Document doc;
-                    doc.file = &file;
-                    doc.input = InputType::Ansible;
-                    doc.api_version = "coconut.dev/v1";
-                    doc.kind = "AnsiblePlay";
-                    doc.name = play.name;
-                    doc.index = doc_index;
-                    doc.root = play.node;
-                    doc.object = wrap(doc.kind, doc.name, play.node);
-                    doc.ansible_file = af;
-                    doc.play = &play;
-                    m_documents.push_back(std::move(doc));
-                }
-                for (const auto& task : af->tasks) {
-                    Document doc;
-                    doc.file = &file;
-                    doc.input = InputType::Ansible;
-                    doc.api_version = "coconut.dev/v1";
-                    doc.kind = "AnsibleTask";
-                    doc.name = task.name;
-                    doc.index = doc_index;
-                    doc.root = task.node;
-                    doc.object = wrap(doc.kind, doc.name, task.node);
-                    doc.ansible_file = af;
-                    doc.play = task.play >= 0 ? &af->plays[static_cast<std::size_t>(task.play)] : nullptr;
-                    doc.task = &task;
-                    m_documents.push_back(std::move(doc));
-                }
-                m_storage->ansible_files.push_back(std::move(parsed));
-                recognised = true;
-                continue;
-            }
+        for (const inputs::YamlReader* reader : inputs::Registry::instance().yaml_readers()) {
+            if (!reader->claims(*root, file.path)) continue;
+            inputs::Sink sink(file, reader->info().type, m_documents, m_parse_findings, m_storage->readers);
+            reader->read(*root, doc_index, sink);
+            recognised = true;
+            break;
         }
     }
     if (!recognised && stream.ok() && explicit_file)
-        m_parse_findings.push_back(engine_finding(
-            k_parse_rule, Severity::Info, file.path, {1, 1},
-            "not recognised as a Kubernetes manifest, Dockerfile, Ansible playbook or task file, Copilot "
-            "manifest or GitHub workflow; nothing was checked"));
+        m_parse_findings.push_back(engine_finding(Severity::Info, file.path, {1, 1},
+                                                  "not recognised as a " + inputs::Registry::instance().nouns() +
+                                                      "; nothing was checked"));
 }
 
 namespace {
@@ -343,10 +183,18 @@ bool ignored(const std::vector<IgnoreRule>& rules, const std::string& rel, bool 
             subject = rel.substr(rule.base.size() + 1);
         }
         const bool match = rule.anchored ? glob_match(rule.pattern, subject, true)
-                                         : glob_match(rule.pattern, base_name(subject), false);
+                                         : glob_match(rule.pattern, std::string(inputs::base_name(subject)), false);
         if (match) result = !rule.negate;
     }
     return result;
+}
+
+// Whether a file met while walking is read at all: YAML, or a name some text reader may claim.
+bool worth_reading(std::string_view name) {
+    if (inputs::named_like_yaml(name)) return true;
+    const auto& readers = inputs::Registry::instance().text_readers();
+    return std::any_of(readers.begin(), readers.end(),
+                       [name](const inputs::TextReader* r) { return r->may_claim(name); });
 }
 
 std::string display_path(const fs::path& p) {
@@ -406,9 +254,7 @@ util::Expected<void> Inputs::add_path(const std::string& path) {
                 continue;
             }
             if (!entry.is_regular_file(ec)) continue;
-            const bool candidate = named_like_yaml(name) || named_like_dockerfile(name) ||
-                                   name.find('.') == std::string::npos;
-            if (!candidate) continue;
+            if (!worth_reading(name)) continue;
             auto text = util::read_file(entry.path());
             if (!text) return tl::unexpected(text.error());
             add_text(display_path(entry.path()), std::move(*text), false);

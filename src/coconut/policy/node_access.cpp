@@ -21,4 +21,10 @@ std::string_view scalar_text(const yaml::Node* node) {
     return node->text;
 }
 
+const std::vector<const yaml::Node*>& items(const yaml::Node* map, std::string_view key) {
+    static const std::vector<const yaml::Node*> k_none;
+    const yaml::Node* list = get(map, key);
+    return list != nullptr && list->is_sequence() ? list->items : k_none;
+}
+
 }  // namespace coconut::policy

@@ -3,6 +3,7 @@
 // spec.template.spec without checking each level.
 #include <initializer_list>
 #include <string_view>
+#include <vector>
 
 #include "coconut/yaml/node.hpp"
 
@@ -14,5 +15,7 @@ const yaml::Node* get(const yaml::Node* map, std::string_view key);
 const yaml::Node* get_path(const yaml::Node* map, std::initializer_list<std::string_view> keys);
 // The text of a scalar; "" when absent, null or not a scalar.
 std::string_view scalar_text(const yaml::Node* node);
+// The items of map[key] when it is a sequence; none otherwise (absent, null, not a sequence).
+const std::vector<const yaml::Node*>& items(const yaml::Node* map, std::string_view key);
 
 }  // namespace coconut::policy

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "coconut/policy/inputs/kubernetes.hpp"
 #include "coconut/policy/rule.hpp"
 
 namespace coconut::policy {
@@ -15,16 +16,7 @@ const char* to_string(PssLevel level) {
     return "none";
 }
 
-const char* to_string(InputType t) {
-    switch (t) {
-        case InputType::Kubernetes: return "kubernetes";
-        case InputType::Dockerfile: return "dockerfile";
-        case InputType::Ansible: return "ansible";
-        case InputType::Copilot: return "copilot";
-        case InputType::GitHubWorkflow: return "github-workflow";
-    }
-    return "kubernetes";
-}
+const char* to_string(InputType t) { return t.name(); }
 
 const char* to_string(Severity s) {
     switch (s) {
@@ -46,8 +38,33 @@ std::optional<Severity> parse_severity(std::string_view s) {
     return std::nullopt;
 }
 
+RuleInfo rule_info(std::string id, std::string title, Severity severity, InputType input,
+                   std::vector<std::string> kinds) {
+    RuleInfo info;
+    info.id = std::move(id);
+    info.title = std::move(title);
+    info.severity = severity;
+    info.input = input;
+    info.kinds = std::move(kinds);
+    return info;
+}
+
+RuleInfo documented(RuleInfo info, std::string description, std::string remediation, std::vector<std::string> aliases,
+                    std::vector<ComplianceRef> compliance) {
+    info.description = std::move(description);
+    info.remediation = std::move(remediation);
+    info.aliases = std::move(aliases);
+    info.compliance = std::move(compliance);
+    if (info.compliance.empty()) info.no_compliance_reason = k_hygiene;
+    return info;
+}
+
+ComplianceRef cref(std::string framework, std::string control) {
+    return ComplianceRef{std::move(framework), std::move(control)};
+}
+
 std::string Document::object_ref() const {
-    if (input != InputType::Kubernetes) return {};
+    if (input != inputs::k_kubernetes) return {};
     return kind + "/" + ns + "/" + name;
 }
 

@@ -29,7 +29,7 @@ struct RuleInfo {
     std::string id;             // stable, ours: "K8S-PRIVILEGED", "DF-USER-ROOT", "ANS-FQCN", ...
     std::string title;          // one line
     Severity severity = Severity::Medium;
-    InputType input = InputType::Kubernetes;
+    InputType input;            // the reader whose documents it checks: inputs::k_kubernetes, ...
     // Document kinds the rule applies to (Document::kind); empty: every document of `input`.
     std::vector<std::string> kinds;
     std::string description;    // what and why (markdown allowed, a paragraph)
@@ -41,6 +41,19 @@ struct RuleInfo {
     std::string no_compliance_reason;   // required when `compliance` is empty
     PssLevel pss = PssLevel::None;      // PSS controls are switched by --profile
 };
+
+// Building a rule's RuleInfo (each rule family wraps these: k8s_rule, dockerfile_rule,
+// ansible_rule, copilot_rule, workflow_rule).
+// The skeleton: id, title, severity, the input it checks and the kinds (empty: all of them).
+RuleInfo rule_info(std::string id, std::string title, Severity severity, InputType input,
+                   std::vector<std::string> kinds = {});
+// The reason of a rule that helps no compliance control: plain hygiene.
+inline constexpr const char* k_hygiene = "code hygiene; no control requires it";
+// `info` with its documentation; no_compliance_reason k_hygiene unless compliance is given.
+RuleInfo documented(RuleInfo info, std::string description, std::string remediation,
+                    std::vector<std::string> aliases, std::vector<ComplianceRef> compliance = {});
+// A compliance mapping entry: cref("soc2", "CC6.1").
+ComplianceRef cref(std::string framework, std::string control);
 
 struct CheckContext;
 

@@ -583,8 +583,8 @@ private:
         }
     }
 
-    static void add_free_form(Task& task, std::string_view text) {
-        task.free_form = true;
+    // The k=v options and raw text of a free-form module argument.
+    static void add_free_form_params(Task& task, std::string_view text) {
         const FreeForm ff = parse_free_form(text, is_freeform_module(task.action));
         for (const auto& [k, v] : ff.options) {
             Param p;
@@ -593,6 +593,11 @@ private:
             add_param(task, std::move(p));
         }
         task.raw_params = ff.raw;
+    }
+
+    static void add_free_form(Task& task, std::string_view text) {
+        task.free_form = true;
+        add_free_form_params(task, text);
     }
 
     // Old style: `action: shell echo hi`, `local_action: {module: copy, src: a}`.
@@ -621,16 +626,7 @@ private:
             while (e < module.size() && !is_space(module[e])) ++e;
             task.action = module.substr(0, e);
             add_mapping_params(task, *value, "module");
-            if (e < module.size()) {
-                const FreeForm ff = parse_free_form(std::string_view(module).substr(e), is_freeform_module(task.action));
-                for (const auto& [k, v] : ff.options) {
-                    Param p;
-                    p.key = k;
-                    p.text = v;
-                    add_param(task, std::move(p));
-                }
-                task.raw_params = ff.raw;
-            }
+            if (e < module.size()) add_free_form_params(task, std::string_view(module).substr(e));
             if (task.action.empty()) error(value, "'" + key->text + "' mapping without 'module'");
         } else {
             error(value, "unexpected parameter type in '" + key->text + "'");
@@ -719,17 +715,21 @@ bool in_task_dir(std::string_view path) {
 
 bool Param::is_null() const { return value != nullptr && value->is_scalar() && value->is_null() && value->tag.empty(); }
 
-bool Param::truthy() const {
-    if (value == nullptr) return !text.empty();
-    if (value->is_sequence()) return !value->items.empty();
-    if (value->is_mapping()) return !value->pairs.empty();
-    switch (yaml::resolve(*value, yaml::Dialect::Yaml11)) {
+bool truthy(const yaml::Node* node) {
+    if (node == nullptr) return false;
+    if (node->is_sequence()) return !node->items.empty();
+    if (node->is_mapping()) return !node->pairs.empty();
+    switch (yaml::resolve(*node, yaml::Dialect::Yaml11)) {
         case yaml::ScalarType::Null: return false;
-        case yaml::ScalarType::Bool: return yaml::as_bool(*value, yaml::Dialect::Yaml11).value_or(false);
-        case yaml::ScalarType::Int: return yaml::as_int(*value, yaml::Dialect::Yaml11).value_or(1) != 0;
-        case yaml::ScalarType::Float: return yaml::as_float(*value, yaml::Dialect::Yaml11).value_or(1.0) != 0.0;
-        default: return !value->text.empty();
+        case yaml::ScalarType::Bool: return yaml::as_bool(*node, yaml::Dialect::Yaml11).value_or(false);
+        case yaml::ScalarType::Int: return yaml::as_int(*node, yaml::Dialect::Yaml11).value_or(1) != 0;
+        case yaml::ScalarType::Float: return yaml::as_float(*node, yaml::Dialect::Yaml11).value_or(1.0) != 0.0;
+        default: return !node->text.empty();
     }
+}
+
+bool Param::truthy() const {
+    return value == nullptr ? !text.empty() : ansible::truthy(value);
 }
 
 bool Param::boolean() const {

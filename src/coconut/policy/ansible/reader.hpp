@@ -95,6 +95,9 @@ struct File {
     std::string stem;                        // file name without directory and extension
 };
 
+// Python truthiness of a YAML value read in the YAML 1.1 dialect (null/false/0/""/empty: false).
+bool truthy(const yaml::Node* node);
+
 // Content detection: a playbook is a sequence of plays (mappings with hosts/import_playbook/
 // roles/tasks); a task file is a sequence of tasks (mappings with a module key or block).
 // `path` helps (tasks/, handlers/ directories of a role) but is not required.

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "coconut/util/strings.hpp"
+
 namespace coconut::policy::dockerfile {
 
 namespace {
@@ -49,12 +51,6 @@ std::size_t count_chars(std::string_view s) {
 std::string upper(std::string_view s) {
     std::string out(s);
     for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
 }
 
@@ -165,7 +161,7 @@ private:
         std::size_t name_begin = p;
         if (p >= t.size() || !std::isalpha(static_cast<unsigned char>(t[p]))) return false;
         while (p < t.size() && std::isalnum(static_cast<unsigned char>(t[p]))) ++p;
-        std::string name = lower(t.substr(name_begin, p - name_begin));
+        std::string name = util::to_lower(t.substr(name_begin, p - name_begin));
         while (p < t.size() && is_space(t[p])) ++p;
         if (p >= t.size() || t[p] != '=') return false;
         ++p;
@@ -288,7 +284,7 @@ private:
                     }
                 }
                 std::size_t eq = text.find('=');
-                flag.name = lower(text.substr(0, eq));
+                flag.name = util::to_lower(text.substr(0, eq));
                 if (eq != std::string::npos) flag.value = text.substr(eq + 1);
                 ins.flags.push_back(std::move(flag));
                 p = q;
@@ -460,8 +456,8 @@ private:
             error(ins.mark, "FROM requires an image reference");
         } else {
             st.image = std::string(words[0]);
-            if (words.size() == 3 && lower(words[1]) == "as") {
-                st.name = lower(words[2]);
+            if (words.size() == 3 && util::to_lower(words[1]) == "as") {
+                st.name = util::to_lower(words[2]);
             } else if (words.size() != 1) {
                 error(ins.args_mark, "FROM expects `FROM [--platform=…] IMAGE [AS NAME]`, found \"" +
                                          shown(ins.arguments) + "\"");
@@ -471,8 +467,8 @@ private:
         st.repository = std::move(parts.repository);
         st.tag = std::move(parts.tag);
         st.digest = std::move(parts.digest);
-        st.scratch = lower(st.image) == "scratch";
-        if (auto it = m_stage_names.find(lower(st.image)); it != m_stage_names.end()) {
+        st.scratch = util::to_lower(st.image) == "scratch";
+        if (auto it = m_stage_names.find(util::to_lower(st.image)); it != m_stage_names.end()) {
             st.from_stage = true;
             st.parent = it->second;   // the latest earlier stage of that name
         }

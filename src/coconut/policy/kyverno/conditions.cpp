@@ -8,6 +8,7 @@
 #include <cmath>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "coconut/policy/kyverno/model.hpp"
 #include "coconut/yaml/dialect.hpp"
@@ -67,15 +68,17 @@ bool read_decimal(std::string_view s, std::size_t& i, long double& out) {
     return true;
 }
 
+// An optional leading + or - at s[i] (consumed): the sign it gives.
+long double read_sign(std::string_view s, std::size_t& i) {
+    if (i >= s.size() || (s[i] != '+' && s[i] != '-')) return 1;
+    return s[i++] == '-' ? -1 : 1;
+}
+
 }  // namespace
 
 std::optional<long double> parse_quantity(std::string_view s) {
     std::size_t i = 0;
-    long double sign = 1;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-        if (s[i] == '-') sign = -1;
-        ++i;
-    }
+    const long double sign = read_sign(s, i);
     long double v = 0;
     if (!read_decimal(s, i, v)) return std::nullopt;
     std::string_view suffix = s.substr(i);
@@ -126,11 +129,7 @@ std::optional<long double> parse_quantity(std::string_view s) {
 std::optional<long double> parse_duration_seconds(std::string_view s) {
     // Go's time.ParseDuration: [-+]?([0-9]*(\.[0-9]*)?[a-z]+)+ ; "0" alone is allowed.
     std::size_t i = 0;
-    long double sign = 1;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-        if (s[i] == '-') sign = -1;
-        ++i;
-    }
+    const long double sign = read_sign(s, i);
     if (s.substr(i) == "0") return 0.0L;
     if (i >= s.size()) return std::nullopt;
     long double total = 0;
@@ -729,6 +728,16 @@ Json as_keys(const Json& key) {
     return arr;
 }
 
+// For the set operators: how many of the keys are in the value set, and how many keys there are.
+std::pair<std::size_t, std::size_t> count_in(const Json& key, const Json& value) {
+    const Json set = as_set(value);
+    const Json keys = as_keys(key);
+    std::size_t in = 0;
+    for (const auto& k : keys)
+        if (in_set(k, set)) ++in;
+    return {in, keys.size()};
+}
+
 }  // namespace
 
 bool eval_operator(Operator op, const Json& key, const Json& value) {
@@ -737,30 +746,16 @@ bool eval_operator(Operator op, const Json& key, const Json& value) {
         case Operator::NotEquals: return !equals(key, value);
         case Operator::In:
         case Operator::AllIn: {
-            Json set = as_set(value);
-            for (const auto& k : as_keys(key))
-                if (!in_set(k, set)) return false;
-            return true;
+            const auto [in, all] = count_in(key, value);
+            return in == all;
         }
-        case Operator::AnyIn: {
-            Json set = as_set(value);
-            for (const auto& k : as_keys(key))
-                if (in_set(k, set)) return true;
-            return false;
-        }
+        case Operator::AnyIn: return count_in(key, value).first > 0;
         case Operator::NotIn: return !eval_operator(Operator::In, key, value);
         case Operator::AnyNotIn: {
-            Json set = as_set(value);
-            for (const auto& k : as_keys(key))
-                if (!in_set(k, set)) return true;
-            return false;
+            const auto [in, all] = count_in(key, value);
+            return in < all;
         }
-        case Operator::AllNotIn: {
-            Json set = as_set(value);
-            for (const auto& k : as_keys(key))
-                if (in_set(k, set)) return false;
-            return true;
-        }
+        case Operator::AllNotIn: return count_in(key, value).first == 0;
         case Operator::GreaterThan:
         case Operator::GreaterThanOrEquals:
         case Operator::LessThan:

@@ -2,9 +2,11 @@
 // understood, explicitly accepted as irrelevant offline (admission-webhook settings), or an
 // error naming the unsupported feature with file:line:col and the field path.
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "coconut/policy/kyverno/kyverno.hpp"
@@ -20,6 +22,21 @@ namespace {
 
 constexpr const char* k_severity_annotation = "policies.kyverno.io/severity";
 constexpr const char* k_autogen_annotation = "pod-policies.kyverno.io/autogen-controllers";
+
+// Rule fields of Kyverno that coconut does not evaluate, with the reason given; null for others.
+const char* unsupported_rule_field(std::string_view key) {
+    static constexpr std::array<std::pair<std::string_view, const char*>, 6> k_unsupported = {{
+        {"mutate", "mutate rules are not supported (coconut checks; only validate rules)"},
+        {"generate", "generate rules are not supported (only validate rules)"},
+        {"verifyImages", "verifyImages rules are not supported (only validate rules)"},
+        {"context", "rule context (ConfigMap, apiCall, imageRegistry, variable lookups) is not supported"},
+        {"imageExtractors", "imageExtractors are not supported"},
+        {"celPreconditions", "celPreconditions are not supported"},
+    }};
+    for (const auto& [field, why] : k_unsupported)
+        if (field == key) return why;
+    return nullptr;
+}
 
 struct LoadError {
     std::string message;
@@ -412,18 +429,8 @@ private:
                 r.preconditions = conditions(p.value, sub);
             else if (k == "validate")
                 validate = p.value;
-            else if (k == "mutate")
-                fail(p.key, sub, "mutate rules are not supported (coconut checks; only validate rules)");
-            else if (k == "generate")
-                fail(p.key, sub, "generate rules are not supported (only validate rules)");
-            else if (k == "verifyImages")
-                fail(p.key, sub, "verifyImages rules are not supported (only validate rules)");
-            else if (k == "context")
-                fail(p.key, sub, "rule context (ConfigMap, apiCall, imageRegistry, variable lookups) is not supported");
-            else if (k == "imageExtractors")
-                fail(p.key, sub, "imageExtractors are not supported");
-            else if (k == "celPreconditions")
-                fail(p.key, sub, "celPreconditions are not supported");
+            else if (const char* why = unsupported_rule_field(k))
+                fail(p.key, sub, why);
             else
                 fail(p.key, sub, "unknown or unsupported rule field `" + k + "`");
         }

@@ -6,12 +6,14 @@
 // does not hold skips the enclosing array element; when no element of an array applies, the
 // skip travels up and, at the root, skips the rule.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "coconut/policy/kyverno/model.hpp"
@@ -189,25 +191,19 @@ bool is_range(std::string_view p, std::string_view sep) {
 Op operator_of(std::string_view p, std::size_t& len) {
     len = 0;
     if (p.size() < 2) return Op::Equal;
-    if (p.starts_with(">=")) {
-        len = 2;
-        return Op::MoreEqual;
-    }
-    if (p.starts_with("<=")) {
-        len = 2;
-        return Op::LessEqual;
-    }
-    if (p.starts_with(">")) {
-        len = 1;
-        return Op::More;
-    }
-    if (p.starts_with("<")) {
-        len = 1;
-        return Op::Less;
-    }
-    if (p.starts_with("!")) {
-        len = 1;
-        return Op::NotEqual;
+    // Longest first: ">=" before ">".
+    static constexpr std::array<std::pair<std::string_view, Op>, 5> k_prefixes = {{
+        {">=", Op::MoreEqual},
+        {"<=", Op::LessEqual},
+        {">", Op::More},
+        {"<", Op::Less},
+        {"!", Op::NotEqual},
+    }};
+    for (const auto& [prefix, op] : k_prefixes) {
+        if (p.starts_with(prefix)) {
+            len = prefix.size();
+            return op;
+        }
     }
     if (is_range(p, "!-")) return Op::NotInRange;
     if (is_range(p, "-")) return Op::InRange;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "coconut/policy/inputs/kubernetes.hpp"
 #include "coconut/policy/rule.hpp"
 #include "coconut/util/fs.hpp"
 #include "coconut/util/strings.hpp"
@@ -233,7 +234,7 @@ public:
               .id = k_schema_rule,
               .title = "Object does not match its Kubernetes schema",
               .severity = Severity::High,
-              .input = InputType::Kubernetes,
+              .input = inputs::k_kubernetes,
               .kinds = {"-"},
               .description = "With `--schemas DIR`, every Kubernetes object is validated against the JSON schema "
                              "of its kind and apiVersion (kubeconform's directory layout, standalone strict "
@@ -298,7 +299,7 @@ const Compiled* SchemaSet::schema_for(const std::string& kind, const std::string
 void SchemaSet::validate(const std::vector<Document>& documents, std::vector<Finding>& out) {
     const Rule* rule = RuleRegistry::instance().find(k_schema_rule);
     for (const auto& doc : documents) {
-        if (doc.input != InputType::Kubernetes) continue;
+        if (doc.input != inputs::k_kubernetes) continue;
         std::string error;
         const Compiled* schema = schema_for(doc.kind, doc.api_version, error);
         auto add = [&](const yaml::Node* node, Severity severity, std::string message) {

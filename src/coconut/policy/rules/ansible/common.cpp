@@ -1,25 +1,15 @@
 // Helpers of the Ansible rules (common.hpp).
 #include "coconut/policy/rules/ansible/common.hpp"
 
-#include "coconut/yaml/dialect.hpp"
+#include "coconut/policy/inputs/ansible.hpp"
 
 namespace coconut::policy::rules::ansible {
 
 RuleInfo ansible_rule(std::string id, std::string title, Severity severity, std::vector<std::string> kinds,
                       std::string description, std::string remediation, std::vector<std::string> aliases,
                       std::vector<ComplianceRef> compliance) {
-    RuleInfo info;
-    info.id = std::move(id);
-    info.title = std::move(title);
-    info.severity = severity;
-    info.input = InputType::Ansible;
-    info.kinds = std::move(kinds);
-    info.description = std::move(description);
-    info.remediation = std::move(remediation);
-    info.aliases = std::move(aliases);
-    info.compliance = std::move(compliance);
-    if (info.compliance.empty()) info.no_compliance_reason = k_hygiene;
-    return info;
+    return documented(rule_info(std::move(id), std::move(title), severity, inputs::k_ansible, std::move(kinds)),
+                      std::move(description), std::move(remediation), std::move(aliases), std::move(compliance));
 }
 
 std::string quote_value(std::string_view text) {
@@ -69,19 +59,6 @@ std::string unjinja(std::string_view text) {
         ++i;
     }
     return out;
-}
-
-bool truthy(const yaml::Node* node) {
-    if (node == nullptr) return false;
-    if (node->is_sequence()) return !node->items.empty();
-    if (node->is_mapping()) return !node->pairs.empty();
-    switch (yaml::resolve(*node, yaml::Dialect::Yaml11)) {
-        case yaml::ScalarType::Null: return false;
-        case yaml::ScalarType::Bool: return yaml::as_bool(*node, yaml::Dialect::Yaml11).value_or(false);
-        case yaml::ScalarType::Int: return yaml::as_int(*node, yaml::Dialect::Yaml11).value_or(1) != 0;
-        case yaml::ScalarType::Float: return yaml::as_float(*node, yaml::Dialect::Yaml11).value_or(1.0) != 0.0;
-        default: return !node->text.empty();
-    }
 }
 
 bool skipped(const an::Task& task) {

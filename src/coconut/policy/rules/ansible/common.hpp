@@ -14,8 +14,6 @@ namespace coconut::policy::rules::ansible {
 
 namespace an = coconut::policy::ansible;
 
-inline constexpr const char* k_hygiene = "code hygiene; no control requires it";
-
 // RuleInfo with input Ansible and the given kinds; no_compliance_reason k_hygiene unless
 // compliance is given.
 RuleInfo ansible_rule(std::string id, std::string title, Severity severity, std::vector<std::string> kinds,
@@ -34,8 +32,8 @@ std::string quote_value(std::string_view text);
 // ansible-lint's unjinja(): {{…}}, {%…%}, {#…#} (within one line) replaced by placeholders.
 std::string unjinja(std::string_view text);
 
-// Python truthiness of a YAML value read in the YAML 1.1 dialect (null/false/0/""/empty: false).
-bool truthy(const yaml::Node* node);
+// Python truthiness of a YAML value (policy/ansible/reader.hpp).
+using an::truthy;
 
 // The task carries the `skip_ansible_lint` tag (ansible-lint skips it for every task rule).
 bool skipped(const an::Task& task);

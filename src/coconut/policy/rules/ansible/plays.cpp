@@ -3,6 +3,7 @@
 #include <set>
 
 #include "coconut/policy/engine.hpp"
+#include "coconut/policy/node_access.hpp"
 #include "coconut/policy/rules/ansible/common.hpp"
 
 namespace coconut::policy::rules::ansible {
@@ -12,13 +13,9 @@ namespace {
 // ansible-lint's partial-become walk over a play and its task lists, blocks included.
 std::vector<const yaml::Node*> subtasks(const yaml::Node* n) {
     std::vector<const yaml::Node*> out;
-    if (n == nullptr || !n->is_mapping()) return out;
-    for (const char* key : {"tasks", "pre_tasks", "post_tasks", "handlers", "block", "always", "rescue"}) {
-        const yaml::Node* list = n->find(key);
-        if (list == nullptr || !list->is_sequence()) continue;
-        for (const yaml::Node* i : list->items)
+    for (const char* key : {"tasks", "pre_tasks", "post_tasks", "handlers", "block", "always", "rescue"})
+        for (const yaml::Node* i : items(n, key))
             if (i->is_mapping()) out.push_back(i);
-    }
     return out;
 }
 

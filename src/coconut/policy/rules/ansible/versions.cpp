@@ -11,6 +11,13 @@ namespace {
 
 const std::vector<ComplianceRef> k_change_control = {{"soc2", "CC8.1"}};
 
+// A `module` task that checks out the moving head: `param` absent or set to `head`.
+bool checks_out_head(const an::Task& t, std::string_view module, std::string_view param, std::string_view head) {
+    if (t.is_block || skipped(t) || t.module != module) return false;
+    const an::Param* v = t.param(param);
+    return v == nullptr || v->text == head;
+}
+
 class AnsPackageLatest : public BasicRule {
 public:
     AnsPackageLatest()
@@ -54,9 +61,7 @@ public:
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         const an::Task& t = *doc.task;
-        if (t.is_block || skipped(t) || t.module != "git") return;
-        const an::Param* v = t.param("version");
-        if (v != nullptr && v->text != "HEAD") return;
+        if (!checks_out_head(t, "git", "version", "HEAD")) return;
         const an::Param* repo = t.param("repo");
         out.report(doc, t.node,
                    describe(t) + " checks out HEAD of " + (repo != nullptr ? quote_value(repo->text) : std::string("the repository")) +
@@ -75,9 +80,7 @@ public:
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         const an::Task& t = *doc.task;
-        if (t.is_block || skipped(t) || t.module != "hg") return;
-        const an::Param* v = t.param("revision");
-        if (v != nullptr && v->text != "default") return;
+        if (!checks_out_head(t, "hg", "revision", "default")) return;
         out.report(doc, t.node, describe(t) + " checks out the default revision; pin revision: to a tag or changeset");
     }
 };

@@ -60,12 +60,7 @@ const char* const k_remediation =
     "metrics and one-off tasks (`copilot task run`) for debugging production.";
 
 RuleInfo exec_production_info() {
-    RuleInfo r;
-    r.id = "COP-EXEC-PRODUCTION";
-    r.title = "ECS Exec enabled in a production environment";
-    r.severity = Severity::High;
-    r.input = InputType::Copilot;
-    r.kinds = {"CopilotManifest"};
+    RuleInfo r = copilot_rule("COP-EXEC-PRODUCTION", "ECS Exec enabled in a production environment", Severity::High);
     r.description = std::string(k_description) +
                     " This rule reports exec enabled where it reaches an environment named like production "
                     "(prod, prd, production or live as a word of the name: prod-eu, eu-prod, production; not preprod); "
@@ -76,23 +71,27 @@ RuleInfo exec_production_info() {
     return r;
 }
 
-class CopilotExecProduction : public BasicRule {
+// Reports the exec findings that reach production (COP-EXEC-PRODUCTION) or the others.
+class CopilotExecRule : public BasicRule {
 public:
-    CopilotExecProduction() : BasicRule(exec_production_info()) {}
+    CopilotExecRule(RuleInfo info, bool production) : BasicRule(std::move(info)), m_production(production) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         for (auto& f : exec_findings(doc))
-            if (f.production) out.report(doc, f.at, std::move(f.message));
+            if (f.production == m_production) out.report(doc, f.at, std::move(f.message));
     }
+
+private:
+    bool m_production;
+};
+
+class CopilotExecProduction final : public CopilotExecRule {
+public:
+    CopilotExecProduction() : CopilotExecRule(exec_production_info(), true) {}
 };
 
 RuleInfo exec_enabled_info() {
-    RuleInfo r;
-    r.id = "COP-EXEC-ENABLED";
-    r.title = "ECS Exec enabled";
-    r.severity = Severity::Medium;
-    r.input = InputType::Copilot;
-    r.kinds = {"CopilotManifest"};
+    RuleInfo r = copilot_rule("COP-EXEC-ENABLED", "ECS Exec enabled", Severity::Medium);
     r.description = std::string(k_description) +
                     " This rule reports exec enabled outside production environments (or when the manifest "
                     "names no production environment); COP-EXEC-PRODUCTION reports production.";
@@ -101,14 +100,9 @@ RuleInfo exec_enabled_info() {
     return r;
 }
 
-class CopilotExecEnabled : public BasicRule {
+class CopilotExecEnabled final : public CopilotExecRule {
 public:
-    CopilotExecEnabled() : BasicRule(exec_enabled_info()) {}
-
-    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
-        for (auto& f : exec_findings(doc))
-            if (!f.production) out.report(doc, f.at, std::move(f.message));
-    }
+    CopilotExecEnabled() : CopilotExecRule(exec_enabled_info(), false) {}
 };
 
 }  // namespace

@@ -8,12 +8,7 @@ namespace coconut::policy::rules::copilot {
 namespace {
 
 RuleInfo healthcheck_info() {
-    RuleInfo r;
-    r.id = "COP-NO-HEALTHCHECK";
-    r.title = "Service has no health check";
-    r.severity = Severity::Medium;
-    r.input = InputType::Copilot;
-    r.kinds = {"CopilotManifest"};
+    RuleInfo r = copilot_rule("COP-NO-HEALTHCHECK", "Service has no health check", Severity::Medium);
     r.description =
         "Without a health check, ECS (or App Runner) only notices a container that exits: a container that "
         "hangs, deadlocks or lost its database connection keeps receiving requests or queue messages, and a "

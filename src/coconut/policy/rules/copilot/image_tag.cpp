@@ -20,12 +20,8 @@ std::string mutable_reason(std::string_view ref) {
 }
 
 RuleInfo image_tag_info() {
-    RuleInfo r;
-    r.id = "COP-IMAGE-MUTABLE-TAG";
-    r.title = "Image referenced by :latest or without a tag";
-    r.severity = Severity::Medium;
-    r.input = InputType::Copilot;
-    r.kinds = {"CopilotManifest"};
+    RuleInfo r =
+        copilot_rule("COP-IMAGE-MUTABLE-TAG", "Image referenced by :latest or without a tag", Severity::Medium);
     r.description =
         "`image.location` (a pre-built image instead of `image.build`) or a sidecar's `image` that uses the "
         "tag `latest`, or no tag at all (which means `latest`), deploys whatever that tag points to when the "

@@ -1,8 +1,10 @@
 #include "coconut/policy/rules/copilot/manifest.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <vector>
 
+#include "coconut/policy/inputs/copilot.hpp"
 #include "coconut/util/strings.hpp"
 #include "coconut/yaml/dialect.hpp"
 
@@ -114,8 +116,13 @@ std::vector<Missing> missing_setting(const std::vector<Scope>& all, const std::f
     return out;
 }
 
-ComplianceRef cref(std::string framework, std::string control) {
-    return ComplianceRef{std::move(framework), std::move(control)};
+std::vector<Scope> scopes_of(const Document& doc, std::initializer_list<std::string_view> types) {
+    if (std::find(types.begin(), types.end(), type(doc)) == types.end()) return {};
+    return scopes(doc);
+}
+
+RuleInfo copilot_rule(std::string id, std::string title, Severity severity) {
+    return rule_info(std::move(id), std::move(title), severity, inputs::k_copilot, {"CopilotManifest"});
 }
 
 }  // namespace coconut::policy::rules::copilot

@@ -57,6 +57,8 @@ std::string subject(const Document& doc);
 // The base scope followed by one scope per environment override (in source order; overrides
 // that are not mappings are skipped).
 std::vector<Scope> scopes(const Document& doc);
+// The scopes of a manifest whose type is one of `types`; none for any other manifest.
+std::vector<Scope> scopes_of(const Document& doc, std::initializer_list<std::string_view> types);
 
 // ---- scalar access ----
 // A present, non-null value (an empty sequence or mapping counts as unset).
@@ -81,7 +83,7 @@ struct Missing {
 std::vector<Missing> missing_setting(const std::vector<Scope>& scopes,
                                      const std::function<bool(const yaml::Node*)>& has, const yaml::Node* base_at);
 
-// Control helper.
-ComplianceRef cref(std::string framework, std::string control);
+// The RuleInfo skeleton of a Copilot manifest rule.
+RuleInfo copilot_rule(std::string id, std::string title, Severity severity);
 
 }  // namespace coconut::policy::rules::copilot

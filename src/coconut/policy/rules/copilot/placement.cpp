@@ -9,12 +9,7 @@ namespace coconut::policy::rules::copilot {
 namespace {
 
 RuleInfo placement_info() {
-    RuleInfo r;
-    r.id = "COP-PUBLIC-PLACEMENT";
-    r.title = "Internal workload placed in public subnets";
-    r.severity = Severity::Medium;
-    r.input = InputType::Copilot;
-    r.kinds = {"CopilotManifest"};
+    RuleInfo r = copilot_rule("COP-PUBLIC-PLACEMENT", "Internal workload placed in public subnets", Severity::Medium);
     r.description =
         "`network.vpc.placement: public` launches the ECS tasks in the environment's public subnets with a "
         "public IP address. A Backend Service, a Worker Service or a Scheduled Job is never reached from the "
@@ -34,14 +29,12 @@ public:
     CopilotPublicPlacement() : BasicRule(placement_info()) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
-        const std::string_view t = type(doc);
-        if (t != k_backend_service && t != k_worker_service && t != k_scheduled_job) return;
-        for (const Scope& s : scopes(doc)) {
+        for (const Scope& s : scopes_of(doc, {k_backend_service, k_worker_service, k_scheduled_job})) {
             const yaml::Node* placement = get_path(s.node, {"network", "vpc", "placement"});
             if (scalar_text(placement) != "public") continue;
             out.report(doc, placement,
                        subject(doc) + " runs its tasks in public subnets (network.vpc.placement: public)" + s.where() +
-                           "; a " + std::string(t) + " receives no internet traffic, use placement: private");
+                           "; a " + std::string(type(doc)) + " receives no internet traffic, use placement: private");
         }
     }
 };

@@ -46,12 +46,8 @@ std::optional<Count> min_count(const yaml::Node* count) {
 }
 
 RuleInfo production_count_info() {
-    RuleInfo r;
-    r.id = "COP-PRODUCTION-SINGLE-TASK";
-    r.title = "Production environment runs a single task";
-    r.severity = Severity::Medium;
-    r.input = InputType::Copilot;
-    r.kinds = {"CopilotManifest"};
+    RuleInfo r =
+        copilot_rule("COP-PRODUCTION-SINGLE-TASK", "Production environment runs a single task", Severity::Medium);
     r.description =
         "In an environment named like production (prod, prd, production or live as a word of the name: prod-eu, "
         "eu-prod, production; not preprod) the service's `count` "
@@ -72,9 +68,7 @@ public:
     CopilotProductionSingleTask() : BasicRule(production_count_info()) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
-        const std::string_view t = type(doc);
-        if (t != k_lb_web_service && t != k_backend_service && t != k_worker_service) return;
-        const auto all = scopes(doc);
+        const auto all = scopes_of(doc, {k_lb_web_service, k_backend_service, k_worker_service});
         if (all.empty()) return;
         const yaml::Node* base_count = get(all.front().node, "count");
         std::vector<std::string> inheriting;  // production environments that inherit a low base count

@@ -8,12 +8,7 @@ namespace coconut::policy::rules::copilot {
 namespace {
 
 RuleInfo readonly_fs_info() {
-    RuleInfo r;
-    r.id = "COP-READONLY-FS";
-    r.title = "Container root file system is writable";
-    r.severity = Severity::Low;
-    r.input = InputType::Copilot;
-    r.kinds = {"CopilotManifest"};
+    RuleInfo r = copilot_rule("COP-READONLY-FS", "Container root file system is writable", Severity::Low);
     r.description =
         "`storage.readonly_fs: true` mounts the main container's root file system read-only "
         "(`readonlyRootFilesystem` in the ECS task definition). Without it an attacker who gets code "
@@ -30,17 +25,12 @@ RuleInfo readonly_fs_info() {
     return r;
 }
 
-bool applies(std::string_view t) {
-    return t == k_lb_web_service || t == k_backend_service || t == k_worker_service || t == k_scheduled_job;
-}
-
 class CopilotReadonlyFs : public BasicRule {
 public:
     CopilotReadonlyFs() : BasicRule(readonly_fs_info()) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
-        if (!applies(type(doc))) return;
-        const auto all = scopes(doc);
+        const auto all = scopes_of(doc, {k_lb_web_service, k_backend_service, k_worker_service, k_scheduled_job});
         if (all.empty()) return;
         for (const Scope& s : all) {
             const yaml::Node* ro = get_path(s.node, {"storage", "readonly_fs"});

@@ -9,12 +9,7 @@ namespace coconut::policy::rules::copilot {
 namespace {
 
 RuleInfo rollback_alarms_info() {
-    RuleInfo r;
-    r.id = "COP-NO-ROLLBACK-ALARMS";
-    r.title = "Service deployments have no rollback alarms";
-    r.severity = Severity::Low;
-    r.input = InputType::Copilot;
-    r.kinds = {"CopilotManifest"};
+    RuleInfo r = copilot_rule("COP-NO-ROLLBACK-ALARMS", "Service deployments have no rollback alarms", Severity::Low);
     r.description =
         "`deployment.rollback_alarms` (a list of existing CloudWatch alarm names, or thresholds such as "
         "`cpu_utilization`, `memory_utilization` and, for Worker Services, `messages_delayed` for alarms "
@@ -37,9 +32,7 @@ public:
     CopilotNoRollbackAlarms() : BasicRule(rollback_alarms_info()) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
-        const std::string_view t = type(doc);
-        if (t != k_lb_web_service && t != k_backend_service && t != k_worker_service) return;
-        const auto all = scopes(doc);
+        const auto all = scopes_of(doc, {k_lb_web_service, k_backend_service, k_worker_service});
         if (all.empty()) return;
         const auto has = [](const yaml::Node* scope) {
             return is_set(get_path(scope, {"deployment", "rollback_alarms"}));

@@ -69,12 +69,8 @@ bool harmless_value(const yaml::Node* v) {
 }
 
 RuleInfo secret_variables_info() {
-    RuleInfo r;
-    r.id = "COP-SECRET-IN-VARIABLES";
-    r.title = "Secret passed as a plain-text environment variable";
-    r.severity = Severity::High;
-    r.input = InputType::Copilot;
-    r.kinds = {"CopilotManifest"};
+    RuleInfo r =
+        copilot_rule("COP-SECRET-IN-VARIABLES", "Secret passed as a plain-text environment variable", Severity::High);
     r.description =
         "A `variables:` entry whose name looks like a secret (contains PASSWORD, PASSWD, PASSPHRASE, SECRET, "
         "TOKEN, CREDENTIAL, API_KEY, PRIVATE_KEY, ACCESS_KEY…) has a literal value. Copilot writes variables "

@@ -3,23 +3,15 @@
 #include <algorithm>
 #include <utility>
 
+#include "coconut/policy/inputs/dockerfile.hpp"
+
 namespace coconut::policy::rules::dockerfile {
 
 RuleInfo dockerfile_rule(std::string id, std::string title, Severity severity, std::string description,
                          std::string remediation, std::vector<std::string> aliases,
                          std::vector<ComplianceRef> compliance) {
-    RuleInfo info;
-    info.id = std::move(id);
-    info.title = std::move(title);
-    info.severity = severity;
-    info.input = InputType::Dockerfile;
-    info.kinds = {"Dockerfile"};
-    info.description = std::move(description);
-    info.remediation = std::move(remediation);
-    info.aliases = std::move(aliases);
-    info.compliance = std::move(compliance);
-    if (info.compliance.empty()) info.no_compliance_reason = k_hygiene;
-    return info;
+    return documented(rule_info(std::move(id), std::move(title), severity, inputs::k_dockerfile, {"Dockerfile"}),
+                      std::move(description), std::move(remediation), std::move(aliases), std::move(compliance));
 }
 
 yaml::Mark Script::mark_at(std::size_t offset) const {

@@ -15,8 +15,6 @@ namespace coconut::policy::rules::dockerfile {
 
 namespace df = coconut::policy::dockerfile;
 
-inline constexpr const char* k_hygiene = "code hygiene; no control requires it";
-
 // RuleInfo with input Dockerfile, kinds {"Dockerfile"} and, unless compliance is given,
 // no_compliance_reason k_hygiene.
 RuleInfo dockerfile_rule(std::string id, std::string title, Severity severity, std::string description,

@@ -2,6 +2,7 @@
 // ENTRYPOINT, MAINTAINER, EXPOSE, secrets in ENV/ARG.
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "coconut/policy/engine.hpp"
 #include "coconut/policy/rule.hpp"
 #include "coconut/policy/rules/dockerfile/common.hpp"
+#include "coconut/util/strings.hpp"
 
 namespace coconut::policy::rules::dockerfile {
 
@@ -53,18 +55,6 @@ std::vector<ArgWord> words_of(const df::Instruction& ins) {
     return out;
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::string upper(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
-
 // ADD/COPY sources (all but the destination); heredoc markers count as sources.
 std::vector<ArgWord> sources(const df::Instruction& ins) {
     std::vector<ArgWord> out;
@@ -82,7 +72,7 @@ bool is_url(std::string_view s) {
 }
 
 bool is_archive(std::string_view s) {
-    std::string l = lower(s);
+    std::string l = util::to_lower(s);
     for (std::string_view ext : {".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz", ".tar.zst",
                                  ".tzst", ".gz", ".bz2", ".xz", ".zst", ".lz4"}) {
         if (std::string_view(l).ends_with(ext)) return true;
@@ -166,7 +156,7 @@ FromRef classify_from(const df::Dockerfile& d, int current, std::string_view val
         if (n == current) return FromRef::Self;
         return n < current ? FromRef::Ok : FromRef::Missing;
     }
-    std::string name = lower(value);
+    std::string name = util::to_lower(value);
     const auto& stages = d.stages;
     if (current >= 0 && static_cast<std::size_t>(current) < stages.size() &&
         stages[static_cast<std::size_t>(current)].name == name) {
@@ -180,6 +170,15 @@ FromRef classify_from(const df::Dockerfile& d, int current, std::string_view val
         if (stages[i].name == name) return FromRef::Later;
     }
     return FromRef::Missing;
+}
+
+// Every `COPY --from=VALUE` of a stage, with what VALUE refers to.
+void for_each_copy_from(const df::Dockerfile& d,
+                        const std::function<void(const df::Instruction&, const df::Flag&, FromRef)>& fn) {
+    for (const df::Instruction& ins : d.instructions) {
+        if (ins.keyword != "COPY" || ins.stage < 0) continue;
+        if (const df::Flag* f = ins.flag("from")) fn(ins, *f, classify_from(d, ins.stage, f->value));
+    }
 }
 
 }  // namespace
@@ -200,19 +199,16 @@ public:
               {"hadolint:DL3022"})) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
-        const df::Dockerfile* d = doc.dockerfile;
-        if (d == nullptr) return;
-        for (const df::Instruction& ins : d->instructions) {
-            if (ins.keyword != "COPY" || ins.stage < 0) continue;
-            const df::Flag* f = ins.flag("from");
-            if (f == nullptr) continue;
-            FromRef ref = classify_from(*d, ins.stage, f->value);
+        if (doc.dockerfile == nullptr) return;
+        for_each_copy_from(*doc.dockerfile, [&](const df::Instruction&, const df::Flag& f, FromRef ref) {
             if (ref == FromRef::Missing) {
-                out.report_at(doc, f->mark, "COPY --from=" + df::printable(f->value) + " names no earlier stage of this Dockerfile");
+                out.report_at(doc, f.mark,
+                              "COPY --from=" + df::printable(f.value) + " names no earlier stage of this Dockerfile");
             } else if (ref == FromRef::Later) {
-                out.report_at(doc, f->mark, "COPY --from=" + df::printable(f->value) + " names a stage defined later in the file");
+                out.report_at(doc, f.mark,
+                              "COPY --from=" + df::printable(f.value) + " names a stage defined later in the file");
             }
-        }
+        });
     }
 };
 COCONUT_REGISTER_RULE(DfCopyFromMissing);
@@ -231,14 +227,12 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         const df::Dockerfile* d = doc.dockerfile;
         if (d == nullptr) return;
-        for (const df::Instruction& ins : d->instructions) {
-            if (ins.keyword != "COPY" || ins.stage < 0) continue;
-            const df::Flag* f = ins.flag("from");
-            if (f == nullptr || classify_from(*d, ins.stage, f->value) != FromRef::Self) continue;
-            out.report_at(doc, f->mark,
-                          "COPY --from=" + df::printable(f->value) + " inside " +
+        for_each_copy_from(*d, [&](const df::Instruction& ins, const df::Flag& f, FromRef ref) {
+            if (ref != FromRef::Self) return;
+            out.report_at(doc, f.mark,
+                          "COPY --from=" + df::printable(f.value) + " inside " +
                               describe_stage(d->stages[static_cast<std::size_t>(ins.stage)]) + " references itself");
-        }
+        });
     }
 };
 COCONUT_REGISTER_RULE(DfCopyFromSelf);
@@ -346,33 +340,41 @@ void report_repeated(const df::Dockerfile& d, const Document& doc, Reporter& out
 
 }  // namespace
 
-class DfMultipleCmd final : public BasicRule {
+// An instruction of which only the last in a stage takes effect (CMD, ENTRYPOINT).
+class DfRepeatedInstruction : public BasicRule {
 public:
-    DfMultipleCmd()
-        : BasicRule(dockerfile_rule(
-              "DF-MULTIPLE-CMD", "More than one CMD in a stage", Severity::Low,
-              "Only the last `CMD` of a stage takes effect; earlier ones are dead code that misleads the "
-              "reader about what the image runs.",
-              "Keep one CMD per stage (the last one).", {"hadolint:DL4003"})) {}
+    DfRepeatedInstruction(RuleInfo info, std::string keyword)
+        : BasicRule(std::move(info)), m_keyword(std::move(keyword)) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
-        if (doc.dockerfile != nullptr) report_repeated(*doc.dockerfile, doc, out, "CMD");
+        if (doc.dockerfile != nullptr) report_repeated(*doc.dockerfile, doc, out, m_keyword);
     }
+
+private:
+    std::string m_keyword;
+};
+
+class DfMultipleCmd final : public DfRepeatedInstruction {
+public:
+    DfMultipleCmd()
+        : DfRepeatedInstruction(
+              dockerfile_rule("DF-MULTIPLE-CMD", "More than one CMD in a stage", Severity::Low,
+                              "Only the last `CMD` of a stage takes effect; earlier ones are dead code that "
+                              "misleads the reader about what the image runs.",
+                              "Keep one CMD per stage (the last one).", {"hadolint:DL4003"}),
+              "CMD") {}
 };
 COCONUT_REGISTER_RULE(DfMultipleCmd);
 
-class DfMultipleEntrypoint final : public BasicRule {
+class DfMultipleEntrypoint final : public DfRepeatedInstruction {
 public:
     DfMultipleEntrypoint()
-        : BasicRule(dockerfile_rule(
-              "DF-MULTIPLE-ENTRYPOINT", "More than one ENTRYPOINT in a stage", Severity::Low,
-              "Only the last `ENTRYPOINT` of a stage takes effect; earlier ones are dead code that "
-              "misleads the reader about what the image runs.",
-              "Keep one ENTRYPOINT per stage (the last one).", {"hadolint:DL4004"})) {}
-
-    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
-        if (doc.dockerfile != nullptr) report_repeated(*doc.dockerfile, doc, out, "ENTRYPOINT");
-    }
+        : DfRepeatedInstruction(
+              dockerfile_rule("DF-MULTIPLE-ENTRYPOINT", "More than one ENTRYPOINT in a stage", Severity::Low,
+                              "Only the last `ENTRYPOINT` of a stage takes effect; earlier ones are dead code "
+                              "that misleads the reader about what the image runs.",
+                              "Keep one ENTRYPOINT per stage (the last one).", {"hadolint:DL4004"}),
+              "ENTRYPOINT") {}
 };
 COCONUT_REGISTER_RULE(DfMultipleEntrypoint);
 
@@ -410,7 +412,7 @@ PortRange parse_port(std::string_view w) {
     PortRange r;
     std::size_t slash = w.find('/');
     if (slash != std::string_view::npos) {
-        std::string proto = lower(w.substr(slash + 1));
+        std::string proto = util::to_lower(w.substr(slash + 1));
         if (proto != "tcp" && proto != "udp" && proto != "sctp") return r;
         w = w.substr(0, slash);
     }
@@ -430,6 +432,12 @@ PortRange parse_port(std::string_view w) {
     return r;
 }
 
+// Every port word of every EXPOSE instruction.
+void for_each_exposed(const df::Dockerfile& d, const std::function<void(const df::Instruction&, const ArgWord&)>& fn) {
+    for (const df::Instruction& ins : d.instructions)
+        if (ins.keyword == "EXPOSE")
+            for (const ArgWord& w : words_of(ins)) fn(ins, w);
+}
 }  // namespace
 
 class DfExposePort final : public BasicRule {
@@ -444,13 +452,11 @@ public:
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         if (doc.dockerfile == nullptr) return;
-        for (const df::Instruction& ins : doc.dockerfile->instructions) {
-            if (ins.keyword != "EXPOSE") continue;
-            for (const ArgWord& w : words_of(ins)) {
-                if (is_variable(w.text) || parse_port(w.text).valid) continue;
-                out.report_at(doc, ins.mark_at(w.offset), "EXPOSE " + quoted(w.text) + " is not a valid port (0-65535[/tcp|udp|sctp])");
-            }
-        }
+        for_each_exposed(*doc.dockerfile, [&](const df::Instruction& ins, const ArgWord& w) {
+            if (is_variable(w.text) || parse_port(w.text).valid) return;
+            out.report_at(doc, ins.mark_at(w.offset),
+                          "EXPOSE " + quoted(w.text) + " is not a valid port (0-65535[/tcp|udp|sctp])");
+        });
     }
 };
 COCONUT_REGISTER_RULE(DfExposePort);
@@ -469,15 +475,11 @@ public:
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         if (doc.dockerfile == nullptr) return;
-        for (const df::Instruction& ins : doc.dockerfile->instructions) {
-            if (ins.keyword != "EXPOSE") continue;
-            for (const ArgWord& w : words_of(ins)) {
-                PortRange r = parse_port(w.text);
-                if (r.valid && r.low <= 22 && 22 <= r.high) {
-                    out.report_at(doc, ins.mark_at(w.offset), "EXPOSE " + quoted(w.text) + " exposes SSH (port 22)");
-                }
-            }
-        }
+        for_each_exposed(*doc.dockerfile, [&](const df::Instruction& ins, const ArgWord& w) {
+            const PortRange r = parse_port(w.text);
+            if (r.valid && r.low <= 22 && 22 <= r.high)
+                out.report_at(doc, ins.mark_at(w.offset), "EXPOSE " + quoted(w.text) + " exposes SSH (port 22)");
+        });
     }
 };
 COCONUT_REGISTER_RULE(DfExposeSsh);
@@ -486,18 +488,20 @@ namespace {
 
 // ENV/ARG names that name a secret: *PASSWORD*, *PASSWD*, *SECRET*, *TOKEN*, *_KEY, *PRIVATE_KEY*,
 // *APIKEY* — except references to files/paths and public material (GPG_KEY fingerprints of the
-// official images, *PUBLIC*).
+// official images, *PUBLIC*). Compared in lower case (the same as upper case for these ASCII
+// letters).
 bool secret_name(std::string_view name) {
-    std::string n = upper(name);
+    std::string n = util::to_lower(name);
     std::string_view v = n;
-    if (v.ends_with("_FILE") || v.ends_with("_PATH") || v.ends_with("_DIR") || v.find("PUBLIC") != std::string_view::npos ||
-        v.find("PUB_KEY") != std::string_view::npos || v.starts_with("GPG_")) {
+    if (v.ends_with("_file") || v.ends_with("_path") || v.ends_with("_dir") ||
+        v.find("public") != std::string_view::npos || v.find("pub_key") != std::string_view::npos ||
+        v.starts_with("gpg_")) {
         return false;
     }
-    for (std::string_view part : {"PASSWORD", "PASSWD", "SECRET", "TOKEN", "PRIVATE_KEY", "APIKEY"}) {
+    for (std::string_view part : {"password", "passwd", "secret", "token", "private_key", "apikey"}) {
         if (v.find(part) != std::string_view::npos) return true;
     }
-    return v.ends_with("_KEY");
+    return v.ends_with("_key");
 }
 
 struct Assignment {

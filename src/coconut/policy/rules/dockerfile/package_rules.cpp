@@ -8,6 +8,7 @@
 #include "coconut/policy/engine.hpp"
 #include "coconut/policy/rule.hpp"
 #include "coconut/policy/rules/dockerfile/common.hpp"
+#include "coconut/util/strings.hpp"
 
 namespace coconut::policy::rules::dockerfile {
 
@@ -69,11 +70,7 @@ std::vector<std::pair<std::string, std::string>> apt_options(const Command& c) {
         }
         std::size_t eq = kv.find('=');
         if (eq == std::string::npos) continue;
-        std::string name = kv.substr(0, eq);
-        std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-        std::string value = kv.substr(eq + 1);
-        std::transform(value.begin(), value.end(), value.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-        out.emplace_back(std::move(name), std::move(value));
+        out.emplace_back(util::to_lower(kv.substr(0, eq)), util::to_lower(kv.substr(eq + 1)));
     }
     return out;
 }
@@ -107,6 +104,12 @@ bool apt_no_recommends(const Command& c) {
     return false;
 }
 
+// Index of "install" in `apt-get install …`.
+std::optional<std::size_t> apt_get_install(const Command& c) {
+    if (!is_apt_get_install(c)) return std::nullopt;
+    return subcommand_index(c, k_apt_value_options);
+}
+
 bool apt_pinned(std::string_view w) {
     return w.find('=') != std::string_view::npos || w.ends_with(".deb") || is_variable(w) || w.starts_with("/") ||
            w.starts_with("./");
@@ -117,11 +120,15 @@ bool apt_pinned(std::string_view w) {
 const std::vector<std::string_view> k_apk_value_options = {"-X", "--repository", "-t", "--virtual", "-p", "--root",
                                                           "--arch", "--keys-dir", "--cache-dir", "--repositories-file"};
 
-bool is_apk_add(const Command& c) {
-    if (c.name != "apk") return false;
+// Index of "add" in `apk add …`.
+std::optional<std::size_t> apk_add(const Command& c) {
+    if (c.name != "apk") return std::nullopt;
     std::size_t sub = subcommand_index(c, k_apk_value_options);
-    return sub < c.words.size() && c.words[sub].text == "add";
+    if (sub < c.words.size() && c.words[sub].text == "add") return sub;
+    return std::nullopt;
 }
+
+bool is_apk_add(const Command& c) { return apk_add(c).has_value(); }
 
 bool apk_pinned(std::string_view w) {
     return w.find_first_of("=~<>") != std::string_view::npos || w.ends_with(".apk") || is_variable(w) ||
@@ -215,6 +222,37 @@ std::string at_line(const Script& s) { return "RUN at line " + std::to_string(s.
 
 }  // namespace
 
+// A package manager's install command whose package operands must name versions.
+struct PackageInstall {
+    const char* what;                                            // "apt-get install", for messages
+    std::optional<std::size_t> (*subcommand)(const Command& c);   // index of the install word, or none
+    const std::vector<std::string_view>* value_options;           // options that take a value
+    bool (*pinned)(std::string_view operand);
+};
+
+// DF-APT-PIN, DF-APK-PIN, DF-PIP-PIN, DF-NPM-PIN: the unpinned operands of every install command.
+class DfPinRule : public BasicRule {
+public:
+    DfPinRule(RuleInfo info, PackageInstall install) : BasicRule(std::move(info)), m_install(install) {}
+
+    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
+        if (doc.dockerfile == nullptr) return;
+        for_each_command(*doc.dockerfile, [&](const Script& s, const Command& c) {
+            const auto sub = m_install.subcommand(c);
+            if (!sub) return;
+            std::vector<const Word*> unpinned;
+            for (const Word* w : operands(c, *sub, *m_install.value_options))
+                if (!m_install.pinned(w->text)) unpinned.push_back(w);
+            if (unpinned.empty()) return;
+            out.report_at(doc, s.mark_of(c), std::string(m_install.what) + " of unpinned packages in " + at_line(s) +
+                                                 ": " + list_words(unpinned));
+        });
+    }
+
+private:
+    PackageInstall m_install;
+};
+
 class DfAptNoYes final : public BasicRule {
 public:
     DfAptNoYes()
@@ -258,30 +296,18 @@ public:
 };
 COCONUT_REGISTER_RULE(DfAptNoRecommends);
 
-class DfAptPin final : public BasicRule {
+class DfAptPin final : public DfPinRule {
 public:
     DfAptPin()
-        : BasicRule(dockerfile_rule(
+        : DfPinRule(dockerfile_rule(
               "DF-APT-PIN", "apt-get install of unpinned package versions", Severity::Low,
               "Without `package=version` the build installs whatever the mirror carries that day, so "
               "rebuilding the same commit can change the image. `.deb` files, paths and `$VARIABLES` "
               "are not judged.",
               "Pin versions: `apt-get install -y curl=7.88.1-10+deb12u5` (`apt-cache policy curl` shows "
               "the candidate), and let an update bot bump them.",
-              {"hadolint:DL3008"})) {}
-
-    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
-        if (doc.dockerfile == nullptr) return;
-        for_each_command(*doc.dockerfile, [&](const Script& s, const Command& c) {
-            if (!is_apt_get_install(c)) return;
-            std::vector<const Word*> unpinned;
-            for (const Word* w : operands(c, subcommand_index(c, k_apt_value_options), k_apt_value_options)) {
-                if (!apt_pinned(w->text)) unpinned.push_back(w);
-            }
-            if (unpinned.empty()) return;
-            out.report_at(doc, s.mark_of(c), "apt-get install of unpinned packages in " + at_line(s) + ": " + list_words(unpinned));
-        });
-    }
+              {"hadolint:DL3008"}),
+                    {"apt-get install", apt_get_install, &k_apt_value_options, apt_pinned}) {}
 };
 COCONUT_REGISTER_RULE(DfAptPin);
 
@@ -424,31 +450,18 @@ public:
 };
 COCONUT_REGISTER_RULE(DfApkNoCache);
 
-class DfApkPin final : public BasicRule {
+class DfApkPin final : public DfPinRule {
 public:
     DfApkPin()
-        : BasicRule(dockerfile_rule(
+        : DfPinRule(dockerfile_rule(
               "DF-APK-PIN", "apk add of unpinned package versions", Severity::Low,
               "Without a version constraint (`curl=8.5.0-r0`, `curl~8.5`) `apk add` installs whatever the "
               "repository carries on the day of the build. The `--virtual` name, `.apk` files and "
               "`$VARIABLES` are not judged.",
               "Pin versions: `apk add --no-cache curl=8.5.0-r0` (`apk policy curl` lists them), or a "
               "`~` constraint to follow patch releases.",
-              {"hadolint:DL3018"})) {}
-
-    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
-        if (doc.dockerfile == nullptr) return;
-        for_each_command(*doc.dockerfile, [&](const Script& s, const Command& c) {
-            if (!is_apk_add(c)) return;
-            std::vector<const Word*> unpinned;
-            for (const Word* w : operands(c, subcommand_index(c, k_apk_value_options), k_apk_value_options)) {
-                if (!apk_pinned(w->text)) unpinned.push_back(w);
-            }
-            if (!unpinned.empty()) {
-                out.report_at(doc, s.mark_of(c), "apk add of unpinned packages in " + at_line(s) + ": " + list_words(unpinned));
-            }
-        });
-    }
+              {"hadolint:DL3018"}),
+                    {"apk add", apk_add, &k_apk_value_options, apk_pinned}) {}
 };
 COCONUT_REGISTER_RULE(DfApkPin);
 
@@ -500,61 +513,33 @@ public:
 };
 COCONUT_REGISTER_RULE(DfPipNoCache);
 
-class DfPipPin final : public BasicRule {
+class DfPipPin final : public DfPinRule {
 public:
     DfPipPin()
-        : BasicRule(dockerfile_rule(
+        : DfPinRule(dockerfile_rule(
               "DF-PIP-PIN", "pip install of unpinned package versions", Severity::Low,
               "`pip install flask` installs the newest release on the day of the build. Any version "
               "specifier (`==`, `~=`, `>=`…), a direct reference (`@ URL`), requirement/constraint files "
               "(`-r`, `-c`), paths, archives and `$VARIABLES` pass.",
               "Pin with `==` (`pip install flask==3.0.3`), or better install from a requirements file with "
               "hashes (`pip install --require-hashes -r requirements.txt`).",
-              {"hadolint:DL3013"})) {}
-
-    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
-        if (doc.dockerfile == nullptr) return;
-        for_each_command(*doc.dockerfile, [&](const Script& s, const Command& c) {
-            auto sub = pip_install(c);
-            if (!sub) return;
-            std::vector<const Word*> unpinned;
-            for (const Word* w : operands(c, *sub, k_pip_value_options)) {
-                if (!pip_pinned(w->text)) unpinned.push_back(w);
-            }
-            if (!unpinned.empty()) {
-                out.report_at(doc, s.mark_of(c), "pip install of unpinned packages in " + at_line(s) + ": " + list_words(unpinned));
-            }
-        });
-    }
+              {"hadolint:DL3013"}),
+                    {"pip install", pip_install, &k_pip_value_options, pip_pinned}) {}
 };
 COCONUT_REGISTER_RULE(DfPipPin);
 
-class DfNpmPin final : public BasicRule {
+class DfNpmPin final : public DfPinRule {
 public:
     DfNpmPin()
-        : BasicRule(dockerfile_rule(
+        : DfPinRule(dockerfile_rule(
               "DF-NPM-PIN", "npm install of unpinned package versions", Severity::Low,
               "`npm install typescript` (also `npm i`/`npm add`) takes the newest release at build time. "
               "`name@version` passes (but not `@latest`/`@next`), as do `npm install`/`npm ci` from the "
               "lock file, paths, tarballs, git URLs and `$VARIABLES`.",
               "Pin the version (`npm install -g typescript@5.4.5`), or declare the dependency in "
               "package.json and run `npm ci`.",
-              {"hadolint:DL3016"})) {}
-
-    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
-        if (doc.dockerfile == nullptr) return;
-        for_each_command(*doc.dockerfile, [&](const Script& s, const Command& c) {
-            auto sub = npm_install(c);
-            if (!sub) return;
-            std::vector<const Word*> unpinned;
-            for (const Word* w : operands(c, *sub, k_npm_value_options)) {
-                if (!npm_pinned(w->text)) unpinned.push_back(w);
-            }
-            if (!unpinned.empty()) {
-                out.report_at(doc, s.mark_of(c), "npm install of unpinned packages in " + at_line(s) + ": " + list_words(unpinned));
-            }
-        });
-    }
+              {"hadolint:DL3016"}),
+                    {"npm install", npm_install, &k_npm_value_options, npm_pinned}) {}
 };
 COCONUT_REGISTER_RULE(DfNpmPin);
 

@@ -168,24 +168,19 @@ public:
                 ++i;
                 break;
             case '&':
-                if (i + 1 < n && m_s[i + 1] == '&') {
-                    end_command(false);
-                    i += 2;
-                } else if (i + 1 < n && m_s[i + 1] == '>') {
-                    end_word();
-                    i = redirection(i + 1);
-                } else {
-                    end_command(false);
-                    ++i;
-                }
-                break;
             case '|':
-                if (i + 1 < n && m_s[i + 1] == '|') {
+                if (i + 1 < n && m_s[i + 1] == m_s[i]) {  // && and ||: the next command of a list
                     end_command(false);
                     i += 2;
-                } else {
+                } else if (m_s[i] == '|') {  // a pipe (|& pipes stderr too)
                     end_command(true);
                     i += (i + 1 < n && m_s[i + 1] == '&') ? 2U : 1U;
+                } else if (i + 1 < n && m_s[i + 1] == '>') {  // &> redirects both outputs
+                    end_word();
+                    i = redirection(i + 1);
+                } else {  // & runs the command in the background
+                    end_command(false);
+                    ++i;
                 }
                 break;
             case '<':

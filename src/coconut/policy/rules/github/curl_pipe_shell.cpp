@@ -10,12 +10,7 @@ namespace coconut::policy::rules::github {
 namespace {
 
 RuleInfo curl_info() {
-    RuleInfo r;
-    r.id = "GHA-CURL-PIPE-SHELL";
-    r.title = "Remote script piped into a shell";
-    r.severity = Severity::Medium;
-    r.input = InputType::GitHubWorkflow;
-    r.kinds = {"GitHubWorkflow"};
+    RuleInfo r = workflow_rule("GHA-CURL-PIPE-SHELL", "Remote script piped into a shell", Severity::Medium);
     r.description =
         "A `run:` script downloads a script and executes it unseen: `curl … | bash`, `wget -qO- … | sudo sh`, "
         "`bash <(curl …)`, `sh -c \"$(curl …)\"` (also into python, perl, ruby or node). Nothing checks what "
@@ -41,27 +36,21 @@ public:
             for (const Step& step : job.steps) {
                 if (step.run == nullptr || !step.run->is_scalar()) continue;
                 const std::string& text = step.run->text;
-                std::size_t pos = 0;
-                while (pos <= text.size()) {
-                    auto nl = text.find('\n', pos);
-                    if (nl == std::string::npos) nl = text.size();
-                    const std::string line = text.substr(pos, nl - pos);
+                for_each_line(text, [&](const std::string& line, std::size_t pos) {
                     std::smatch m;
-                    if (std::regex_search(line, m, piped) || std::regex_search(line, m, substituted)) {
-                        // Skip the separator the match starts with.
-                        std::size_t at = pos + static_cast<std::size_t>(m.position(0));
-                        std::size_t length = static_cast<std::size_t>(m.length(0));
-                        while (length > 0 && (text[at] == ' ' || text[at] == '\t' || text[at] == ';' ||
-                                              text[at] == '&' || text[at] == '|' || text[at] == '(')) {
-                            ++at;
-                            --length;
-                        }
-                        out.report_at(doc, mark_at(doc, step.run, at, length),
-                                      step.label() + " of " + job.label() + " pipes a downloaded script into an " +
-                                          "interpreter without verifying it: " + util::trim(line));
+                    if (!std::regex_search(line, m, piped) && !std::regex_search(line, m, substituted)) return;
+                    // Skip the separator the match starts with.
+                    std::size_t at = pos + static_cast<std::size_t>(m.position(0));
+                    std::size_t length = static_cast<std::size_t>(m.length(0));
+                    while (length > 0 && (text[at] == ' ' || text[at] == '\t' || text[at] == ';' || text[at] == '&' ||
+                                          text[at] == '|' || text[at] == '(')) {
+                        ++at;
+                        --length;
                     }
-                    pos = nl + 1;
-                }
+                    out.report_at(doc, mark_at(doc, step.run, at, length),
+                                  step.label() + " of " + job.label() + " pipes a downloaded script into an " +
+                                      "interpreter without verifying it: " + util::trim(line));
+                });
             }
     }
 };

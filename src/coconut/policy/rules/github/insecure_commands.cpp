@@ -10,12 +10,8 @@ namespace coconut::policy::rules::github {
 namespace {
 
 RuleInfo insecure_commands_info() {
-    RuleInfo r;
-    r.id = "GHA-INSECURE-COMMANDS";
-    r.title = "Deprecated insecure workflow commands re-enabled";
-    r.severity = Severity::High;
-    r.input = InputType::GitHubWorkflow;
-    r.kinds = {"GitHubWorkflow"};
+    RuleInfo r =
+        workflow_rule("GHA-INSECURE-COMMANDS", "Deprecated insecure workflow commands re-enabled", Severity::High);
     r.description =
         "`ACTIONS_ALLOW_UNSECURE_COMMANDS: true` in an `env:` block (workflow, job or step) turns the "
         "`::set-env::` and `::add-path::` workflow commands back on. GitHub disabled them (CVE-2020-15228) "

@@ -9,12 +9,7 @@ namespace coconut::policy::rules::github {
 namespace {
 
 RuleInfo write_all_info() {
-    RuleInfo r;
-    r.id = "GHA-WRITE-ALL";
-    r.title = "GITHUB_TOKEN granted write-all permissions";
-    r.severity = Severity::High;
-    r.input = InputType::GitHubWorkflow;
-    r.kinds = {"GitHubWorkflow"};
+    RuleInfo r = workflow_rule("GHA-WRITE-ALL", "GITHUB_TOKEN granted write-all permissions", Severity::High);
     r.description =
         "`permissions: write-all` (at the workflow or a job) gives the job's GITHUB_TOKEN write access to "
         "every scope: contents, packages, actions, deployments, pull requests, security events, id-token… "
@@ -45,12 +40,7 @@ public:
 };
 
 RuleInfo missing_info() {
-    RuleInfo r;
-    r.id = "GHA-PERMISSIONS-MISSING";
-    r.title = "GITHUB_TOKEN permissions not declared";
-    r.severity = Severity::Medium;
-    r.input = InputType::GitHubWorkflow;
-    r.kinds = {"GitHubWorkflow"};
+    RuleInfo r = workflow_rule("GHA-PERMISSIONS-MISSING", "GITHUB_TOKEN permissions not declared", Severity::Medium);
     r.description =
         "Neither the workflow nor the job declares `permissions:`, so the job's GITHUB_TOKEN gets the "
         "repository's default permissions, which are read/write on every scope for repositories and "

@@ -11,12 +11,8 @@ namespace coconut::policy::rules::github {
 namespace {
 
 RuleInfo persist_info() {
-    RuleInfo r;
-    r.id = "GHA-CHECKOUT-PERSIST-CREDENTIALS";
-    r.title = "Checkout persists the token where it can leak";
-    r.severity = Severity::Medium;
-    r.input = InputType::GitHubWorkflow;
-    r.kinds = {"GitHubWorkflow"};
+    RuleInfo r = workflow_rule("GHA-CHECKOUT-PERSIST-CREDENTIALS", "Checkout persists the token where it can leak",
+                               Severity::Medium);
     r.description =
         "`actions/checkout` writes the job's GITHUB_TOKEN into `.git/config` (as an extraheader) unless "
         "`persist-credentials: false`, so every later step, and anything that packages the working "
@@ -38,12 +34,7 @@ public:
     GhaCheckoutPersistCredentials() : BasicRule(persist_info()) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
-        std::string privileged;
-        for (const auto& t : triggers(doc))
-            if (t.event == "pull_request_target" || t.event == "workflow_run") {
-                privileged = t.event;
-                break;
-            }
+        const std::string privileged = first_trigger(doc, {"pull_request_target", "workflow_run"});
         for (const Job& job : jobs(doc)) {
             std::string uploader;
             for (const Step& step : job.steps) {

@@ -40,12 +40,8 @@ bool same_repo_guard(const yaml::Node* cond) {
 }
 
 RuleInfo pr_target_info() {
-    RuleInfo r;
-    r.id = "GHA-PR-TARGET-CHECKOUT";
-    r.title = "Privileged workflow checks out pull request code";
-    r.severity = Severity::Critical;
-    r.input = InputType::GitHubWorkflow;
-    r.kinds = {"GitHubWorkflow"};
+    RuleInfo r =
+        workflow_rule("GHA-PR-TARGET-CHECKOUT", "Privileged workflow checks out pull request code", Severity::Critical);
     r.description =
         "`pull_request_target`, `workflow_run` and `issue_comment` workflows run in the context of the base "
         "repository: with its secrets and a GITHUB_TOKEN that can write, even when a fork triggered them. "
@@ -70,12 +66,7 @@ public:
     GhaPrTargetCheckout() : BasicRule(pr_target_info()) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
-        std::string trigger;
-        for (const auto& t : triggers(doc))
-            if (t.event == "pull_request_target" || t.event == "workflow_run" || t.event == "issue_comment") {
-                trigger = t.event;
-                break;
-            }
+        const std::string trigger = first_trigger(doc, {"pull_request_target", "workflow_run", "issue_comment"});
         if (trigger.empty()) return;
         for (const Job& job : jobs(doc)) {
             if (same_repo_guard(get(job.node, "if"))) continue;

@@ -9,12 +9,7 @@ namespace coconut::policy::rules::github {
 namespace {
 
 RuleInfo injection_info() {
-    RuleInfo r;
-    r.id = "GHA-SCRIPT-INJECTION";
-    r.title = "Untrusted input interpolated into a script";
-    r.severity = Severity::High;
-    r.input = InputType::GitHubWorkflow;
-    r.kinds = {"GitHubWorkflow"};
+    RuleInfo r = workflow_rule("GHA-SCRIPT-INJECTION", "Untrusted input interpolated into a script", Severity::High);
     r.description =
         "GitHub expands `${{ … }}` expressions before the shell (or actions/github-script's JavaScript) sees "
         "the script, so the value becomes code. Contexts that outsiders control — issue, pull request, "

@@ -84,12 +84,7 @@ std::string leak(std::string_view line, std::size_t begin, std::size_t end) {
 }
 
 RuleInfo secret_echo_info() {
-    RuleInfo r;
-    r.id = "GHA-SECRET-ECHO";
-    r.title = "Secret printed to the job log";
-    r.severity = Severity::Medium;
-    r.input = InputType::GitHubWorkflow;
-    r.kinds = {"GitHubWorkflow"};
+    RuleInfo r = workflow_rule("GHA-SECRET-ECHO", "Secret printed to the job log", Severity::Medium);
     r.description =
         "`echo`/`printf` of `${{ secrets.X }}` writes the secret to the job log. GitHub masks registered "
         "secret values in logs, but masking is best effort: a secret piped through `base64`, `xxd`, `rev`, "
@@ -134,21 +129,15 @@ public:
                 const bool secrets = job_secrets || env_has_secret(step.env) || mentions_secret(text);
                 if (!secrets) continue;
                 static const std::regex xtrace(R"((^|[\s;&])set\s+(-[a-zA-Z]*x[a-zA-Z]*|-o\s+xtrace)\b)");
-                std::size_t pos = 0;
-                while (pos <= text.size()) {
-                    auto nl = text.find('\n', pos);
-                    if (nl == std::string::npos) nl = text.size();
-                    const std::string line = text.substr(pos, nl - pos);
+                for_each_line(text, [&](const std::string& line, std::size_t pos) {
                     std::smatch m;
-                    if (std::regex_search(line, m, xtrace)) {
-                        const auto at = pos + static_cast<std::size_t>(m.position(0)) + m.str(1).size();
-                        out.report_at(
-                            doc, mark_at(doc, step.run, at, static_cast<std::size_t>(m.length(0)) - m.str(1).size()),
-                            where + " turns on shell tracing (" + util::trim(m.str(0)) +
-                                ") in a step that has secrets; traced commands print them");
-                    }
-                    pos = nl + 1;
-                }
+                    if (!std::regex_search(line, m, xtrace)) return;
+                    const auto at = pos + static_cast<std::size_t>(m.position(0)) + m.str(1).size();
+                    out.report_at(doc,
+                                  mark_at(doc, step.run, at, static_cast<std::size_t>(m.length(0)) - m.str(1).size()),
+                                  where + " turns on shell tracing (" + util::trim(m.str(0)) +
+                                      ") in a step that has secrets; traced commands print them");
+                });
                 const yaml::Node* shell = get(step.node, "shell");
                 static const std::regex traced_shell(R"(\s-[a-zA-Z]*x)");
                 if (std::regex_search(std::string(scalar_text(shell)), traced_shell))

@@ -38,12 +38,8 @@ const yaml::Node* self_hosted(const yaml::Node* runs_on, const yaml::Node* job) 
 }
 
 RuleInfo self_hosted_info() {
-    RuleInfo r;
-    r.id = "GHA-SELF-HOSTED-PUBLIC";
-    r.title = "Self-hosted runner in a workflow outsiders can trigger";
-    r.severity = Severity::High;
-    r.input = InputType::GitHubWorkflow;
-    r.kinds = {"GitHubWorkflow"};
+    RuleInfo r = workflow_rule("GHA-SELF-HOSTED-PUBLIC", "Self-hosted runner in a workflow outsiders can trigger",
+                               Severity::High);
     r.description =
         "A job runs on a self-hosted runner (`runs-on: self-hosted`, a label list containing it, or a matrix "
         "value that does) in a workflow triggered by events people outside the repository cause: "

@@ -33,12 +33,7 @@ std::string unpinned(std::string_view uses, std::string_view what) {
 }
 
 RuleInfo unpinned_info() {
-    RuleInfo r;
-    r.id = "GHA-UNPINNED-ACTION";
-    r.title = "Action not pinned to a full commit SHA";
-    r.severity = Severity::Medium;
-    r.input = InputType::GitHubWorkflow;
-    r.kinds = {"GitHubWorkflow"};
+    RuleInfo r = workflow_rule("GHA-UNPINNED-ACTION", "Action not pinned to a full commit SHA", Severity::Medium);
     r.description =
         "A step's `uses: owner/repo@v4` (or a job's reusable workflow `uses: owner/repo/.github/workflows/"
         "x.yml@main`) runs whatever commit the tag or branch points to when the workflow runs. Tags and "

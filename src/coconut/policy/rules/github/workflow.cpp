@@ -1,7 +1,9 @@
 #include "coconut/policy/rules/github/workflow.hpp"
 
+#include <algorithm>
 #include <cctype>
 
+#include "coconut/policy/inputs/github_workflow.hpp"
 #include "coconut/util/strings.hpp"
 #include "coconut/yaml/dialect.hpp"
 
@@ -12,8 +14,8 @@ std::optional<bool> as_bool(const yaml::Node* node) {
     return yaml::as_bool(*node, yaml::Dialect::Core12);
 }
 
-ComplianceRef cref(std::string framework, std::string control) {
-    return ComplianceRef{std::move(framework), std::move(control)};
+RuleInfo workflow_rule(std::string id, std::string title, Severity severity) {
+    return rule_info(std::move(id), std::move(title), severity, inputs::k_github_workflow, {"GitHubWorkflow"});
 }
 
 std::string Step::label() const {
@@ -82,10 +84,25 @@ std::vector<Trigger> triggers(const Document& doc) {
     return out;
 }
 
-bool has_trigger(const Document& doc, std::string_view event) {
+void for_each_line(const std::string& text,
+                   const std::function<void(const std::string& line, std::size_t offset)>& fn) {
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        auto nl = text.find('\n', pos);
+        if (nl == std::string::npos) nl = text.size();
+        fn(text.substr(pos, nl - pos), pos);
+        pos = nl + 1;
+    }
+}
+
+std::string first_trigger(const Document& doc, std::initializer_list<std::string_view> events) {
     for (const auto& t : triggers(doc))
-        if (t.event == event) return true;
-    return false;
+        if (std::find(events.begin(), events.end(), t.event) != events.end()) return t.event;
+    return {};
+}
+
+bool has_trigger(const Document& doc, std::string_view event) {
+    return !first_trigger(doc, {event}).empty();
 }
 
 bool is_public_trigger(std::string_view event) {

@@ -4,6 +4,7 @@
 // a piece of a scalar (so a finding in a multi-line `run:` block points at the right line).
 // Workflows are YAML 1.2 (GitHub's parser): `on:` is a key, `yes` is a string.
 #include <cstddef>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -54,6 +55,8 @@ struct Trigger {
 };
 std::vector<Trigger> triggers(const Document& doc);
 bool has_trigger(const Document& doc, std::string_view event);
+// The first trigger of the workflow that is one of `events`; empty when none is.
+std::string first_trigger(const Document& doc, std::initializer_list<std::string_view> events);
 
 // Events a person without write access to the repository can cause (a fork's pull request, an
 // issue, a comment…).
@@ -77,6 +80,10 @@ std::vector<std::string> context_paths(std::string_view body);
 // `toJSON(github.event.pull_request)`). Returns false for the safe fields (numbers, SHAs, logins).
 bool is_untrusted_context(std::string_view path);
 
+// Each line of a multi-line scalar (a `run:` script) with the offset where it starts in `text`;
+// a text ending in a newline ends with an empty line.
+void for_each_line(const std::string& text, const std::function<void(const std::string& line, std::size_t offset)>& fn);
+
 // ---- positions ----
 // The source position of text[offset, offset+length) of a scalar node: found by looking for the
 // same characters in the node's source span, so it is exact for block scalars (`run: |`) and
@@ -86,6 +93,7 @@ yaml::Mark mark_at(const Document& doc, const yaml::Node* scalar, std::size_t of
 // ---- scalar access (YAML 1.2) ----
 std::optional<bool> as_bool(const yaml::Node* node);
 
-ComplianceRef cref(std::string framework, std::string control);
+// The RuleInfo skeleton of a GitHub workflow rule.
+RuleInfo workflow_rule(std::string id, std::string title, Severity severity);
 
 }  // namespace coconut::policy::rules::github

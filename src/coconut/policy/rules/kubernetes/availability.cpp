@@ -7,7 +7,7 @@
 #include "coconut/policy/rule.hpp"
 #include "coconut/policy/rules/kubernetes/pod.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 namespace {
 
 RuleInfo practice(std::string id, std::string title, Severity severity) {
@@ -15,6 +15,19 @@ RuleInfo practice(std::string id, std::string title, Severity severity) {
 }
 
 std::vector<ComplianceRef> availability_compliance() { return {cref("gdpr", "Art. 32(1)(b)")}; }
+
+// The pod of a workload that runs 2 or more replicas (effective_replicas), and that count.
+struct Replicated {
+    PodView pod;
+    std::int64_t replicas = 0;
+};
+std::optional<Replicated> replicated(const Document& doc, const CheckContext& ctx) {
+    auto pod = pod_view(doc);
+    if (!pod) return std::nullopt;
+    const auto replicas = effective_replicas(doc, ctx);
+    if (!replicas || *replicas < 2) return std::nullopt;
+    return Replicated{std::move(*pod), *replicas};
+}
 
 // ---------------------------------------------------------------------------------------------
 class K8sReplicasRule final : public BasicRule {
@@ -73,15 +86,13 @@ public:
         return r;
     }
     void check(const Document& doc, const CheckContext& ctx, Reporter& out) const override {
-        auto pod = pod_view(doc);
-        if (!pod) return;
-        const auto replicas = effective_replicas(doc, ctx);
-        if (!replicas || *replicas < 2) return;
+        const auto w = replicated(doc, ctx);
+        if (!w) return;
         for (const Document* pdb : namespace_peers(ctx, "PodDisruptionBudget", doc)) {
-            if (label_selector_matches(get_path(pdb->root, {"spec", "selector"}), pod->labels())) return;
+            if (label_selector_matches(get_path(pdb->root, {"spec", "selector"}), w->pod.labels())) return;
         }
         out.report(doc, nullptr,
-                   doc.kind + " \"" + doc.name + "\" runs " + std::to_string(*replicas) +
+                   doc.kind + " \"" + doc.name + "\" runs " + std::to_string(w->replicas) +
                        " replicas and no PodDisruptionBudget selects its pods");
     }
 };
@@ -107,10 +118,9 @@ public:
         return r;
     }
     void check(const Document& doc, const CheckContext& ctx, Reporter& out) const override {
-        auto pod = pod_view(doc);
-        if (!pod) return;
-        const auto replicas = effective_replicas(doc, ctx);
-        if (!replicas || *replicas < 2) return;
+        const auto w = replicated(doc, ctx);
+        if (!w) return;
+        const PodView* pod = &w->pod;
         auto non_empty = [](const yaml::Node* n) {
             return n != nullptr && ((n->is_sequence() && !n->items.empty()) || (n->is_mapping() && !n->pairs.empty()));
         };
@@ -120,11 +130,11 @@ public:
             non_empty(get(pod->spec, "topologySpreadConstraints")))
             return;
         out.report(doc, deepest(pod->parent, {"spec"}),
-                   doc.kind + " \"" + doc.name + "\" runs " + std::to_string(*replicas) +
+                   doc.kind + " \"" + doc.name + "\" runs " + std::to_string(w->replicas) +
                        " replicas without podAntiAffinity or topologySpreadConstraints");
     }
 };
 COCONUT_REGISTER_RULE(K8sAntiAffinityRule);
 
 }  // namespace
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes

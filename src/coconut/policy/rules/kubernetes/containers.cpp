@@ -10,11 +10,10 @@
 #include "coconut/policy/engine.hpp"
 #include "coconut/policy/rule.hpp"
 #include "coconut/policy/rules/kubernetes/pod.hpp"
+#include "coconut/util/strings.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 namespace {
-
-std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 RuleInfo practice(std::string id, std::string title, Severity severity) {
     return k8s_rule(std::move(id), std::move(title), severity, pod_kinds());
@@ -124,10 +123,7 @@ public:
         if (!pod || !probed(doc, *pod)) return;
         for (const auto& c : pod->containers) {
             if (c.kind != ContainerKind::Container || is_set(get(c.node, m_field))) continue;
-            if (m_needs_ports) {
-                const yaml::Node* ports = get(c.node, "ports");
-                if (ports == nullptr || !ports->is_sequence() || ports->items.empty()) continue;
-            }
+            if (m_needs_ports && items(c.node, "ports").empty()) continue;
             out.report(doc, c.node, c.label() + " has no " + m_field);
         }
     }
@@ -197,18 +193,10 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod) return;
-        for (const auto& c : pod->containers) {
-            if (c.kind == ContainerKind::Ephemeral) continue;
-            const yaml::Node* sc = c.security_context();
-            if (get_bool(sc, "readOnlyRootFilesystem") == true) continue;
-            if (is_set(get(sc, "readOnlyRootFilesystem")))
-                out.report(doc, get(sc, "readOnlyRootFilesystem"),
-                           c.label() + " sets securityContext.readOnlyRootFilesystem: " +
-                               std::string(get_str(sc, "readOnlyRootFilesystem")));
-            else
-                out.report(doc, deepest(c.node, {"securityContext"}),
-                           c.label() + " does not set securityContext.readOnlyRootFilesystem: true");
-        }
+        for_each_container_security(*pod, [&](const ContainerSecurity& c) {
+            if (c.container->kind != ContainerKind::Ephemeral)
+                require_bool(doc, out, c, "readOnlyRootFilesystem", true);
+        });
     }
 };
 COCONUT_REGISTER_RULE(K8sReadOnlyRootFsRule);
@@ -233,15 +221,12 @@ public:
         auto pod = pod_view(doc);
         if (!pod) return;
         std::map<std::string, std::string, std::less<>> host_volumes;   // name -> host path
-        if (const yaml::Node* vols = get(pod->spec, "volumes"); vols != nullptr && vols->is_sequence())
-            for (const yaml::Node* v : vols->items)
-                if (is_set(get(v, "hostPath")))
-                    host_volumes[std::string(get_str(v, "name"))] = std::string(get_str(get(v, "hostPath"), "path"));
+        for (const yaml::Node* v : items(pod->spec, "volumes"))
+            if (is_set(get(v, "hostPath")))
+                host_volumes[std::string(get_str(v, "name"))] = std::string(get_str(get(v, "hostPath"), "path"));
         if (host_volumes.empty()) return;
         for (const auto& c : pod->containers) {
-            const yaml::Node* mounts = get(c.node, "volumeMounts");
-            if (mounts == nullptr || !mounts->is_sequence()) continue;
-            for (const yaml::Node* m : mounts->items) {
+            for (const yaml::Node* m : items(c.node, "volumeMounts")) {
                 auto it = host_volumes.find(get_str(m, "name"));
                 if (it == host_volumes.end() || get_bool(m, "readOnly") == true) continue;
                 out.report(doc, m,
@@ -255,22 +240,17 @@ public:
 COCONUT_REGISTER_RULE(K8sHostPathWritableRule);
 
 // ---------------------------------------------------------------------------------------------
-std::string upper(std::string_view s) {
-    std::string out(s);
-    for (char& ch : out) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-    return out;
-}
-
 // An environment variable name that conventionally holds a credential.
+// (Compared in lower case: the same as upper case for the ASCII letters of the markers.)
 bool secret_like(std::string_view name) {
-    const std::string n = upper(name);
+    const std::string n = util::to_lower(name);
     constexpr std::array<std::string_view, 11> k_markers = {
-        "PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "APIKEY", "PRIVATE_KEY", "ACCESS_KEY",
-        "CREDENTIAL", "AUTH_KEY", "CLIENT_KEY",
+        "password",    "passwd",     "secret",     "token",    "api_key",    "apikey",
+        "private_key", "access_key", "credential", "auth_key", "client_key",
     };
     // Names that point at a credential rather than hold it.
     constexpr std::array<std::string_view, 12> k_pointer_suffixes = {
-        "_FILE", "_PATH", "_DIR", "_URL", "_URI", "_ENDPOINT", "_NAME", "_REF", "_TTL", "_LENGTH", "_ID", "_ARN",
+        "_file", "_path", "_dir", "_url", "_uri", "_endpoint", "_name", "_ref", "_ttl", "_length", "_id", "_arn",
     };
     for (std::string_view suffix : k_pointer_suffixes)
         if (n.size() > suffix.size() && n.ends_with(suffix)) return false;
@@ -300,9 +280,7 @@ public:
         auto pod = pod_view(doc);
         if (!pod) return;
         for (const auto& c : pod->containers) {
-            const yaml::Node* env = get(c.node, "env");
-            if (env == nullptr || !env->is_sequence()) continue;
-            for (const yaml::Node* e : env->items) {
+            for (const yaml::Node* e : items(c.node, "env")) {
                 const std::string_view name = get_str(e, "name");
                 const std::string_view value = get_str(e, "value");
                 if (value.empty() || !secret_like(name)) continue;
@@ -334,10 +312,8 @@ public:
         auto pod = pod_view(doc);
         if (!pod) return;
         for (const auto& c : pod->containers) {
-            const yaml::Node* env = get(c.node, "env");
-            if (env == nullptr || !env->is_sequence()) continue;
             std::map<std::string, const yaml::Node*, std::less<>> seen;
-            for (const yaml::Node* e : env->items) {
+            for (const yaml::Node* e : items(c.node, "env")) {
                 const yaml::Node* name = get(e, "name");
                 const std::string_view n = scalar_text(name);
                 if (n.empty()) continue;
@@ -353,4 +329,4 @@ public:
 COCONUT_REGISTER_RULE(K8sEnvDuplicateRule);
 
 }  // namespace
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes

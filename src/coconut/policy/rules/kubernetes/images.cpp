@@ -9,7 +9,7 @@
 #include "coconut/policy/rule.hpp"
 #include "coconut/policy/rules/kubernetes/pod.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 namespace {
 
 struct ImageRef {
@@ -188,4 +188,4 @@ public:
 COCONUT_REGISTER_RULE(K8sImagePullPolicyRule);
 
 }  // namespace
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes

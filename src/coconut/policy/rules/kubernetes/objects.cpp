@@ -7,14 +7,8 @@
 #include "coconut/policy/rule.hpp"
 #include "coconut/policy/rules/kubernetes/pod.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 namespace {
-
-std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-RuleInfo practice(std::string id, std::string title, Severity severity, std::vector<std::string> kinds) {
-    return k8s_rule(std::move(id), std::move(title), severity, std::move(kinds));
-}
 
 // ---------------------------------------------------------------------------------------------
 // From the Kubernetes deprecated API migration guide: the API version that stops being served,
@@ -68,7 +62,7 @@ class K8sDeprecatedApiRule final : public BasicRule {
 public:
     K8sDeprecatedApiRule() : BasicRule(make()) {}
     static RuleInfo make() {
-        RuleInfo r = practice("K8S-DEPRECATED-API", "Objects must not use removed API versions", Severity::High, {});
+        RuleInfo r = k8s_rule("K8S-DEPRECATED-API", "Objects must not use removed API versions", Severity::High, {});
         r.description = "API versions removed from Kubernetes are rejected by the API server (`no matches for "
                         "kind`), so the manifest stops applying after a cluster upgrade. Covers the removals of "
                         "the deprecation guide: extensions/v1beta1 and apps/v1beta1/v1beta2 workloads (v1.16), "
@@ -105,7 +99,7 @@ class K8sDefaultNamespaceRule final : public BasicRule {
 public:
     K8sDefaultNamespaceRule() : BasicRule(make()) {}
     static RuleInfo make() {
-        RuleInfo r = practice("K8S-DEFAULT-NAMESPACE", "Objects should not be placed in the default namespace",
+        RuleInfo r = k8s_rule("K8S-DEFAULT-NAMESPACE", "Objects should not be placed in the default namespace",
                               Severity::Low, {});
         r.description = "The `default` namespace has no resource quotas, Pod Security labels or NetworkPolicies "
                         "of its own, and everything unqualified lands there, so workloads in it are hard to "
@@ -134,8 +128,9 @@ class K8sAutomountTokenRule final : public BasicRule {
 public:
     K8sAutomountTokenRule() : BasicRule(make()) {}
     static RuleInfo make() {
-        RuleInfo r = practice("K8S-AUTOMOUNT-SA-TOKEN", "Pods should not mount a service account token they do not need",
-                              Severity::Medium, pod_kinds());
+        RuleInfo r =
+            k8s_rule("K8S-AUTOMOUNT-SA-TOKEN", "Pods should not mount a service account token they do not need",
+                     Severity::Medium, pod_kinds());
         r.description = "By default every pod gets a token of its service account mounted; anyone who gets code "
                         "execution in any container can then call the API server with it. Reported when the pod "
                         "spec does not set `automountServiceAccountToken: false` — unless it leaves the field "
@@ -173,4 +168,4 @@ public:
 COCONUT_REGISTER_RULE(K8sAutomountTokenRule);
 
 }  // namespace
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes

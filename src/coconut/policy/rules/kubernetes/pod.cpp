@@ -1,13 +1,14 @@
 #include "coconut/policy/rules/kubernetes/pod.hpp"
 
+#include <algorithm>
+#include <array>
 #include <map>
 
-#include <algorithm>
-
 #include "coconut/policy/engine.hpp"
+#include "coconut/policy/inputs/kubernetes.hpp"
 #include "coconut/yaml/dialect.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 
 // Function-local statics: rules read these while registering themselves during static
 // initialisation of other translation units, before a namespace-scope global here would be set.
@@ -21,12 +22,7 @@ const std::vector<std::string>& pod_kinds() {
 
 RuleInfo k8s_rule(std::string id, std::string title, Severity severity, std::vector<std::string> kinds,
                   PssLevel pss) {
-    RuleInfo r;
-    r.id = std::move(id);
-    r.title = std::move(title);
-    r.severity = severity;
-    r.input = InputType::Kubernetes;
-    r.kinds = std::move(kinds);
+    RuleInfo r = rule_info(std::move(id), std::move(title), severity, inputs::k_kubernetes, std::move(kinds));
     r.pss = pss;
     return r;
 }
@@ -81,9 +77,7 @@ bool in(const std::vector<std::string>& list, std::string_view s) {
 }
 
 void collect(PodView& view, ContainerKind kind) {
-    const yaml::Node* list = get(view.spec, field_name(kind));
-    if (list == nullptr || !list->is_sequence()) return;
-    for (const yaml::Node* item : list->items) {
+    for (const yaml::Node* item : items(view.spec, field_name(kind))) {
         if (item == nullptr || !item->is_mapping()) continue;
         view.containers.push_back(ContainerRef{item, kind, std::string(get_str(item, "name"))});
     }
@@ -92,7 +86,7 @@ void collect(PodView& view, ContainerKind kind) {
 }  // namespace
 
 std::optional<PodView> pod_view(const Document& doc) {
-    if (doc.input != InputType::Kubernetes || doc.root == nullptr || is_patch(doc)) return std::nullopt;
+    if (doc.input != inputs::k_kubernetes || doc.root == nullptr || is_patch(doc)) return std::nullopt;
     const yaml::Node* root = doc.root;
     const yaml::Node* parent = nullptr;   // holds `metadata` and `spec` of the pod
     if (doc.kind == "Pod") {
@@ -119,6 +113,51 @@ std::optional<PodView> pod_view(const Document& doc) {
     collect(view, ContainerKind::Container);
     collect(view, ContainerKind::Ephemeral);
     return view;
+}
+
+void for_each_security_context(const PodView& pod,
+                               const std::function<void(const yaml::Node* sc, const std::string& who)>& fn) {
+    fn(pod.security_context(), "the pod");
+    for (const auto& c : pod.containers) fn(c.security_context(), c.label());
+}
+
+const yaml::Node* ContainerSecurity::effective(std::string_view field) const {
+    const yaml::Node* value = get(own, field);
+    return is_set(value) ? value : get(pod, field);
+}
+
+std::optional<bool> ContainerSecurity::effective_bool(std::string_view field) const {
+    const auto value = get_bool(own, field);
+    return value.has_value() ? value : get_bool(pod, field);
+}
+
+void for_each_container_security(const PodView& pod, const std::function<void(const ContainerSecurity&)>& fn) {
+    for (const auto& c : pod.containers) fn(ContainerSecurity{&c, c.security_context(), pod.security_context()});
+}
+
+void require_bool(const Document& doc, Reporter& out, const ContainerSecurity& c, const std::string& field,
+                  bool required) {
+    if (get_bool(c.own, field) == required) return;
+    if (is_set(get(c.own, field)))
+        out.report(doc, get(c.own, field),
+                   c.container->label() + " sets securityContext." + field + ": " + std::string(get_str(c.own, field)));
+    else
+        out.report(
+            doc, deepest(c.container->node, {"securityContext"}),
+            c.container->label() + " does not set securityContext." + field + ": " + (required ? "true" : "false"));
+}
+
+bool baseline_capability(std::string_view name) {
+    static constexpr std::array<std::string_view, 13> k_baseline_capabilities = {
+        "AUDIT_WRITE",      "CHOWN",   "DAC_OVERRIDE", "FOWNER",  "FSETID", "KILL",       "MKNOD",
+        "NET_BIND_SERVICE", "SETFCAP", "SETGID",       "SETPCAP", "SETUID", "SYS_CHROOT",
+    };
+    return std::find(k_baseline_capabilities.begin(), k_baseline_capabilities.end(), name) !=
+           k_baseline_capabilities.end();
+}
+
+std::string dq(std::string_view s) {
+    return "\"" + std::string(s) + "\"";
 }
 
 std::optional<bool> get_bool(const yaml::Node* map, std::string_view key) {
@@ -156,26 +195,23 @@ bool label_selector_matches(const yaml::Node* selector, const yaml::Node* labels
             if (!v || *v != scalar_text(p.value)) return false;
         }
     }
-    if (const yaml::Node* exprs = get(selector, "matchExpressions"); exprs != nullptr && exprs->is_sequence()) {
-        for (const yaml::Node* e : exprs->items) {
-            const std::string_view key = get_str(e, "key");
-            const std::string_view op = get_str(e, "operator");
-            auto v = label_value(labels, key);
-            std::vector<std::string_view> values;
-            if (const yaml::Node* vs = get(e, "values"); vs != nullptr && vs->is_sequence())
-                for (const yaml::Node* x : vs->items) values.push_back(scalar_text(x));
-            const bool listed = v && std::find(values.begin(), values.end(), *v) != values.end();
-            if (op == "In") {
-                if (!listed) return false;
-            } else if (op == "NotIn") {
-                if (listed) return false;
-            } else if (op == "Exists") {
-                if (!v) return false;
-            } else if (op == "DoesNotExist") {
-                if (v) return false;
-            } else {
-                return false;   // an unknown operator selects nothing (the API server rejects it)
-            }
+    for (const yaml::Node* e : items(selector, "matchExpressions")) {
+        const std::string_view key = get_str(e, "key");
+        const std::string_view op = get_str(e, "operator");
+        auto v = label_value(labels, key);
+        std::vector<std::string_view> values;
+        for (const yaml::Node* x : items(e, "values")) values.push_back(scalar_text(x));
+        const bool listed = v && std::find(values.begin(), values.end(), *v) != values.end();
+        if (op == "In") {
+            if (!listed) return false;
+        } else if (op == "NotIn") {
+            if (listed) return false;
+        } else if (op == "Exists") {
+            if (!v) return false;
+        } else if (op == "DoesNotExist") {
+            if (v) return false;
+        } else {
+            return false;  // an unknown operator selects nothing (the API server rejects it)
         }
     }
     return true;
@@ -252,10 +288,6 @@ std::optional<std::int64_t> effective_replicas(const Document& doc, const CheckC
     return get_int(get(doc.root, "spec"), "replicas").value_or(1);
 }
 
-ComplianceRef cref(std::string framework, std::string control) {
-    return ComplianceRef{std::move(framework), std::move(control)};
-}
-
 std::vector<ComplianceRef> isolation_compliance(std::initializer_list<const char*> cis,
                                                 std::initializer_list<const char*> nsa) {
     std::vector<ComplianceRef> out;
@@ -280,4 +312,4 @@ const yaml::Node* deepest(const yaml::Node* map, std::initializer_list<std::stri
     return at;
 }
 
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes

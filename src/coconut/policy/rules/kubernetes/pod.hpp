@@ -3,6 +3,7 @@
 // carries one (Pod, the workload controllers, CronJob's job template, PodTemplate), iterate its
 // containers with their kind, read scalars in the Kubernetes YAML dialect, match label selectors.
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -14,7 +15,7 @@
 #include "coconut/policy/rule.hpp"
 #include "coconut/yaml/node.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 
 // Kinds whose documents carry a pod spec, for RuleInfo::kinds.
 const std::vector<std::string>& pod_kinds();
@@ -66,6 +67,41 @@ bool is_patch(const Document& doc);
 // kind, or has no pod spec mapping (a fragment).
 std::optional<PodView> pod_view(const Document& doc);
 
+// ---- security contexts ----
+// The securityContexts the Pod Security Standards check one by one: the pod's
+// (spec.securityContext, `who` "the pod"), then every container's, init and ephemeral ones
+// included (`who` its label). `sc` is null where none is set.
+void for_each_security_context(const PodView& pod,
+                               const std::function<void(const yaml::Node* sc, const std::string& who)>& fn);
+
+// A container with its effective security settings: a field of the pod's securityContext
+// (runAsNonRoot, runAsUser, seccompProfile, seLinuxOptions, ...) applies to every container that
+// does not set it itself.
+struct ContainerSecurity {
+    const ContainerRef* container = nullptr;   // never null
+    const yaml::Node* own = nullptr;           // the container's securityContext, or null
+    const yaml::Node* pod = nullptr;           // the pod's securityContext, or null
+    // The field as it applies: the container's when set (present and not null), else the pod's.
+    [[nodiscard]] const yaml::Node* effective(std::string_view field) const;
+    // A boolean field as it applies: the container's when it is a boolean, else the pod's.
+    [[nodiscard]] std::optional<bool> effective_bool(std::string_view field) const;
+};
+// Every container of the pod (init, regular, ephemeral) with its effective securityContext.
+void for_each_container_security(const PodView& pod, const std::function<void(const ContainerSecurity&)>& fn);
+
+// Reports a container whose own securityContext does not set boolean `field` to `required`: at
+// the value when it is set otherwise, at the securityContext (or container) when it is not set.
+void require_bool(const Document& doc, Reporter& out, const ContainerSecurity& c, const std::string& field,
+                  bool required);
+
+// A capability of the container runtimes' default set, which the Pod Security Standards
+// (Baseline) allow to add: AUDIT_WRITE, CHOWN, ..., SYS_CHROOT (names compared exactly).
+bool baseline_capability(std::string_view name);
+
+// ---- messages ----
+// `"text"`.
+std::string dq(std::string_view s);
+
 // ---- scalar access in the Kubernetes dialect ----
 // A boolean value; nullopt when absent, null or not a boolean in the Kubernetes dialect.
 std::optional<bool> get_bool(const yaml::Node* map, std::string_view key);
@@ -104,8 +140,6 @@ const Document* hpa_for(const Document& doc, const CheckContext& ctx);
 // (default 1). nullopt for other kinds (DaemonSet, Pod, Job...).
 std::optional<std::int64_t> effective_replicas(const Document& doc, const CheckContext& ctx);
 
-// A Compliance helper for the rules' RuleInfo.
-ComplianceRef cref(std::string framework, std::string control);
 // The mapping shared by the pod isolation controls (Pod Security Standards): the given CIS
 // Kubernetes Benchmark sections, the NSA/CISA guide's pod security section(s), SOC 2 CC6.1
 // (logical access) and CC6.8 (unauthorised software), HIPAA access control, GDPR Art. 32(1)(b).
@@ -113,4 +147,4 @@ std::vector<ComplianceRef> isolation_compliance(std::initializer_list<const char
                                                 std::initializer_list<const char*> nsa = {
                                                     "Pod security: pod security enforcement"});
 
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes

@@ -11,7 +11,7 @@
 #include "coconut/policy/rule.hpp"
 #include "coconut/policy/rules/kubernetes/pod.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 namespace {
 
 template <std::size_t N>
@@ -19,10 +19,20 @@ bool one_of(const std::array<std::string_view, N>& list, std::string_view s) {
     return std::find(list.begin(), list.end(), s) != list.end();
 }
 
-std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
 RuleInfo baseline(std::string id, std::string title, Severity severity) {
     return k8s_rule(std::move(id), std::move(title), severity, pod_kinds(), PssLevel::Baseline);
+}
+
+// A profile (`field`: appArmorProfile, seccompProfile) of a securityContext whose type is
+// neither RuntimeDefault nor Localhost (that is, Unconfined or unknown).
+void report_unconfined(const Document& doc, Reporter& out, const yaml::Node* sc, const std::string& who,
+                       const std::string& field) {
+    const yaml::Node* prof = get(sc, field);
+    if (!is_set(prof)) return;
+    const std::string_view type = get_str(prof, "type");
+    if (type == "RuntimeDefault" || type == "Localhost") return;
+    out.report(doc, get(prof, "type") != nullptr ? get(prof, "type") : prof,
+               who + " sets securityContext." + field + ".type to " + dq(type));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -45,15 +55,12 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod) return;
-        const yaml::Node* win = get(pod->security_context(), "windowsOptions");
-        if (get_bool(win, "hostProcess") == true)
-            out.report(doc, get(win, "hostProcess"), "the pod sets securityContext.windowsOptions.hostProcess: true");
-        for (const auto& c : pod->containers) {
-            const yaml::Node* cw = get(c.security_context(), "windowsOptions");
-            if (get_bool(cw, "hostProcess") == true)
-                out.report(doc, get(cw, "hostProcess"),
-                           c.label() + " sets securityContext.windowsOptions.hostProcess: true");
-        }
+        for_each_security_context(*pod, [&](const yaml::Node* sc, const std::string& who) {
+            const yaml::Node* win = get(sc, "windowsOptions");
+            if (get_bool(win, "hostProcess") == true)
+                out.report(doc, get(win, "hostProcess"),
+                           who + " sets securityContext.windowsOptions.hostProcess: true");
+        });
     }
 };
 COCONUT_REGISTER_RULE(K8sHostProcessRule);
@@ -150,21 +157,16 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod) return;
-        for (const auto& c : pod->containers) {
-            const yaml::Node* sc = c.security_context();
-            if (get_bool(sc, "privileged") == true)
-                out.report(doc, get(sc, "privileged"), c.label() + " sets securityContext.privileged: true");
-        }
+        for_each_container_security(*pod, [&](const ContainerSecurity& c) {
+            if (get_bool(c.own, "privileged") == true)
+                out.report(doc, get(c.own, "privileged"),
+                           c.container->label() + " sets securityContext.privileged: true");
+        });
     }
 };
 COCONUT_REGISTER_RULE(K8sPrivilegedRule);
 
 // ---------------------------------------------------------------------------------------------
-constexpr std::array<std::string_view, 13> k_baseline_capabilities = {
-    "AUDIT_WRITE", "CHOWN",   "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",       "MKNOD",
-    "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
-};
-
 class K8sCapabilitiesBaselineRule final : public BasicRule {
 public:
     K8sCapabilitiesBaselineRule() : BasicRule(make()) {}
@@ -186,17 +188,15 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod) return;
-        for (const auto& c : pod->containers) {
-            const yaml::Node* add = get_path(c.security_context(), {"capabilities", "add"});
-            if (add == nullptr || !add->is_sequence()) continue;
-            for (const yaml::Node* cap : add->items) {
+        for_each_container_security(*pod, [&](const ContainerSecurity& c) {
+            for (const yaml::Node* cap : items(get(c.own, "capabilities"), "add")) {
                 const std::string_view name = scalar_text(cap);
-                if (!one_of(k_baseline_capabilities, name))
+                if (!baseline_capability(name))
                     out.report(doc, cap,
-                               c.label() + " adds capability " + dq(name) +
+                               c.container->label() + " adds capability " + dq(name) +
                                    ", which is outside the Baseline default set");
             }
-        }
+        });
     }
 };
 COCONUT_REGISTER_RULE(K8sCapabilitiesBaselineRule);
@@ -220,9 +220,7 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod) return;
-        const yaml::Node* volumes = get(pod->spec, "volumes");
-        if (volumes == nullptr || !volumes->is_sequence()) return;
-        for (const yaml::Node* v : volumes->items) {
+        for (const yaml::Node* v : items(pod->spec, "volumes")) {
             const yaml::Node* hp = get(v, "hostPath");
             if (!is_set(hp)) continue;
             std::string path(get_str(hp, "path"));
@@ -256,9 +254,7 @@ public:
         auto pod = pod_view(doc);
         if (!pod) return;
         for (const auto& c : pod->containers) {
-            const yaml::Node* ports = get(c.node, "ports");
-            if (ports == nullptr || !ports->is_sequence()) continue;
-            for (const yaml::Node* p : ports->items) {
+            for (const yaml::Node* p : items(c.node, "ports")) {
                 const yaml::Node* hp = get(p, "hostPort");
                 if (!is_set(hp)) continue;
                 auto v = get_int(p, "hostPort");
@@ -290,16 +286,9 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod) return;
-        auto check_ctx = [&](const yaml::Node* sc, const std::string& who) {
-            const yaml::Node* prof = get(sc, "appArmorProfile");
-            if (!is_set(prof)) return;
-            const std::string_view type = get_str(prof, "type");
-            if (type == "RuntimeDefault" || type == "Localhost") return;
-            out.report(doc, get(prof, "type") != nullptr ? get(prof, "type") : prof,
-                       who + " sets securityContext.appArmorProfile.type to " + dq(type));
-        };
-        check_ctx(pod->security_context(), "the pod");
-        for (const auto& c : pod->containers) check_ctx(c.security_context(), c.label());
+        for_each_security_context(*pod, [&](const yaml::Node* sc, const std::string& who) {
+            report_unconfined(doc, out, sc, who, "appArmorProfile");
+        });
         const yaml::Node* ann = get(pod->metadata, "annotations");
         if (ann == nullptr || !ann->is_mapping()) return;
         constexpr std::string_view prefix = "container.apparmor.security.beta.kubernetes.io/";
@@ -336,7 +325,7 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod) return;
-        auto check_ctx = [&](const yaml::Node* sc, const std::string& who) {
+        for_each_security_context(*pod, [&](const yaml::Node* sc, const std::string& who) {
             const yaml::Node* opts = get(sc, "seLinuxOptions");
             if (!is_set(opts)) return;
             const std::string_view type = get_str(opts, "type");
@@ -348,9 +337,7 @@ public:
                     out.report(doc, get(opts, field),
                                who + " sets seLinuxOptions." + field + " to " + dq(v));
             }
-        };
-        check_ctx(pod->security_context(), "the pod");
-        for (const auto& c : pod->containers) check_ctx(c.security_context(), c.label());
+        });
     }
 };
 COCONUT_REGISTER_RULE(K8sSeLinuxRule);
@@ -375,11 +362,11 @@ public:
         auto pod = pod_view(doc);
         if (!pod) return;
         if (pod->user_namespace() && ctx.profile != PssLevel::Restricted) return;
-        for (const auto& c : pod->containers) {
-            const yaml::Node* pm = get(c.security_context(), "procMount");
-            if (!is_set(pm) || scalar_text(pm) == "Default") continue;
-            out.report(doc, pm, c.label() + " sets securityContext.procMount to " + dq(scalar_text(pm)));
-        }
+        for_each_container_security(*pod, [&](const ContainerSecurity& c) {
+            const yaml::Node* pm = get(c.own, "procMount");
+            if (!is_set(pm) || scalar_text(pm) == "Default") return;
+            out.report(doc, pm, c.container->label() + " sets securityContext.procMount to " + dq(scalar_text(pm)));
+        });
     }
 };
 COCONUT_REGISTER_RULE(K8sProcMountRule);
@@ -403,16 +390,9 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod) return;
-        auto check_ctx = [&](const yaml::Node* sc, const std::string& who) {
-            const yaml::Node* prof = get(sc, "seccompProfile");
-            if (!is_set(prof)) return;
-            const std::string_view type = get_str(prof, "type");
-            if (type == "RuntimeDefault" || type == "Localhost") return;
-            out.report(doc, get(prof, "type") != nullptr ? get(prof, "type") : prof,
-                       who + " sets securityContext.seccompProfile.type to " + dq(type));
-        };
-        check_ctx(pod->security_context(), "the pod");
-        for (const auto& c : pod->containers) check_ctx(c.security_context(), c.label());
+        for_each_security_context(*pod, [&](const yaml::Node* sc, const std::string& who) {
+            report_unconfined(doc, out, sc, who, "seccompProfile");
+        });
     }
 };
 COCONUT_REGISTER_RULE(K8sSeccompUnconfinedRule);
@@ -457,9 +437,7 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod) return;
-        const yaml::Node* list = get(pod->security_context(), "sysctls");
-        if (list == nullptr || !list->is_sequence()) return;
-        for (const yaml::Node* s : list->items) {
+        for (const yaml::Node* s : items(pod->security_context(), "sysctls")) {
             const std::string_view name = get_str(s, "name");
             if (one_of(k_safe_sysctls, name)) continue;
             out.report(doc, get(s, "name") != nullptr ? get(s, "name") : s,
@@ -509,4 +487,4 @@ public:
 COCONUT_REGISTER_RULE(K8sProbeHostRule);
 
 }  // namespace
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes

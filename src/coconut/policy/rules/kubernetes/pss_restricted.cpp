@@ -18,10 +18,8 @@
 #include "coconut/policy/rule.hpp"
 #include "coconut/policy/rules/kubernetes/pod.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 namespace {
-
-std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 RuleInfo restricted(std::string id, std::string title, Severity severity) {
     return k8s_rule(std::move(id), std::move(title), severity, pod_kinds(), PssLevel::Restricted);
@@ -51,9 +49,7 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod) return;
-        const yaml::Node* volumes = get(pod->spec, "volumes");
-        if (volumes == nullptr || !volumes->is_sequence()) return;
-        for (const yaml::Node* v : volumes->items) {
+        for (const yaml::Node* v : items(pod->spec, "volumes")) {
             if (v == nullptr || !v->is_mapping()) continue;
             // The volume source is the one non-null field besides `name` (none: the API server
             // defaults to emptyDir).
@@ -94,18 +90,8 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod || pod->windows()) return;
-        for (const auto& c : pod->containers) {
-            const yaml::Node* sc = c.security_context();
-            const auto v = get_bool(sc, "allowPrivilegeEscalation");
-            if (v == false) continue;
-            if (is_set(get(sc, "allowPrivilegeEscalation")))
-                out.report(doc, get(sc, "allowPrivilegeEscalation"),
-                           c.label() + " sets securityContext.allowPrivilegeEscalation: " +
-                               std::string(get_str(sc, "allowPrivilegeEscalation")));
-            else
-                out.report(doc, deepest(c.node, {"securityContext"}),
-                           c.label() + " does not set securityContext.allowPrivilegeEscalation: false");
-        }
+        for_each_container_security(
+            *pod, [&](const ContainerSecurity& c) { require_bool(doc, out, c, "allowPrivilegeEscalation", false); });
     }
 };
 COCONUT_REGISTER_RULE(K8sAllowPrivilegeEscalationRule);
@@ -133,21 +119,17 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod || pod->user_namespace()) return;
-        const yaml::Node* psc = pod->security_context();
-        const auto pod_value = get_bool(psc, "runAsNonRoot");
-        if (pod_value == false)
-            out.report(doc, get(psc, "runAsNonRoot"), "the pod sets securityContext.runAsNonRoot: false");
-        for (const auto& c : pod->containers) {
-            const yaml::Node* sc = c.security_context();
-            const auto v = get_bool(sc, "runAsNonRoot");
-            if (v == true) continue;
-            if (v == false) {
-                out.report(doc, get(sc, "runAsNonRoot"), c.label() + " sets securityContext.runAsNonRoot: false");
-            } else if (pod_value != true) {
-                out.report(doc, deepest(c.node, {"securityContext"}),
-                           c.label() + " does not set securityContext.runAsNonRoot: true and neither does the pod");
-            }
-        }
+        // false is forbidden at either level; a container may leave it to the pod.
+        for_each_security_context(*pod, [&](const yaml::Node* sc, const std::string& who) {
+            if (get_bool(sc, "runAsNonRoot") == false)
+                out.report(doc, get(sc, "runAsNonRoot"), who + " sets securityContext.runAsNonRoot: false");
+        });
+        for_each_container_security(*pod, [&](const ContainerSecurity& c) {
+            if (get_bool(c.own, "runAsNonRoot") == false || c.effective_bool("runAsNonRoot") == true) return;
+            out.report(
+                doc, deepest(c.container->node, {"securityContext"}),
+                c.container->label() + " does not set securityContext.runAsNonRoot: true and neither does the pod");
+        });
     }
 };
 COCONUT_REGISTER_RULE(K8sRunAsNonRootRule);
@@ -172,11 +154,10 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod || pod->user_namespace()) return;
-        if (get_int(pod->security_context(), "runAsUser") == 0)
-            out.report(doc, get(pod->security_context(), "runAsUser"), "the pod sets securityContext.runAsUser: 0");
-        for (const auto& c : pod->containers)
-            if (get_int(c.security_context(), "runAsUser") == 0)
-                out.report(doc, get(c.security_context(), "runAsUser"), c.label() + " sets securityContext.runAsUser: 0");
+        for_each_security_context(*pod, [&](const yaml::Node* sc, const std::string& who) {
+            if (get_int(sc, "runAsUser") == 0)
+                out.report(doc, get(sc, "runAsUser"), who + " sets securityContext.runAsUser: 0");
+        });
     }
 };
 COCONUT_REGISTER_RULE(K8sRunAsUserRootRule);
@@ -202,24 +183,18 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod || pod->windows()) return;
-        if (is_set(get(pod->security_context(), "seccompProfile"))) return;
-        for (const auto& c : pod->containers) {
-            if (is_set(get(c.security_context(), "seccompProfile"))) continue;
-            out.report(doc, deepest(c.node, {"securityContext"}),
-                       c.label() + " has no seccompProfile and the pod sets none: set "
-                                   "securityContext.seccompProfile.type to RuntimeDefault or Localhost");
-        }
+        for_each_container_security(*pod, [&](const ContainerSecurity& c) {
+            if (is_set(c.effective("seccompProfile"))) return;
+            out.report(doc, deepest(c.container->node, {"securityContext"}),
+                       c.container->label() +
+                           " has no seccompProfile and the pod sets none: set "
+                           "securityContext.seccompProfile.type to RuntimeDefault or Localhost");
+        });
     }
 };
 COCONUT_REGISTER_RULE(K8sSeccompRequiredRule);
 
 // ---------------------------------------------------------------------------------------------
-// The Baseline default set (K8S-CAPABILITIES-BASELINE reports everything else).
-constexpr std::array<std::string_view, 13> k_baseline_capabilities = {
-    "AUDIT_WRITE", "CHOWN",   "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL",       "MKNOD",
-    "NET_BIND_SERVICE", "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
-};
-
 class K8sCapabilitiesRestrictedRule final : public BasicRule {
 public:
     K8sCapabilitiesRestrictedRule() : BasicRule(make()) {}
@@ -243,31 +218,25 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         auto pod = pod_view(doc);
         if (!pod || pod->windows()) return;
-        for (const auto& c : pod->containers) {
-            const yaml::Node* caps = get(c.security_context(), "capabilities");
-            const yaml::Node* drop = get(caps, "drop");
-            bool dropped_all = false;
-            if (drop != nullptr && drop->is_sequence())
-                for (const yaml::Node* d : drop->items) dropped_all = dropped_all || scalar_text(d) == "ALL";
-            if (!dropped_all)
-                out.report(doc, deepest(c.node, {"securityContext", "capabilities", "drop"}),
-                           c.label() + " does not drop ALL capabilities (securityContext.capabilities.drop)");
-            const yaml::Node* add = get(caps, "add");
-            if (add == nullptr || !add->is_sequence()) continue;
-            for (const yaml::Node* a : add->items) {
+        for_each_container_security(*pod, [&](const ContainerSecurity& c) {
+            const yaml::Node* caps = get(c.own, "capabilities");
+            const auto& drop = items(caps, "drop");
+            if (std::none_of(drop.begin(), drop.end(), [](const yaml::Node* d) { return scalar_text(d) == "ALL"; }))
+                out.report(
+                    doc, deepest(c.container->node, {"securityContext", "capabilities", "drop"}),
+                    c.container->label() + " does not drop ALL capabilities (securityContext.capabilities.drop)");
+            for (const yaml::Node* a : items(caps, "add")) {
                 const std::string_view name = scalar_text(a);
-                if (name == "NET_BIND_SERVICE") continue;
-                if (std::find(k_baseline_capabilities.begin(), k_baseline_capabilities.end(), name) ==
-                    k_baseline_capabilities.end())
-                    continue;   // K8S-CAPABILITIES-BASELINE
+                // Outside the Baseline set: K8S-CAPABILITIES-BASELINE.
+                if (name == "NET_BIND_SERVICE" || !baseline_capability(name)) continue;
                 out.report(doc, a,
-                           c.label() + " adds capability " + dq(name) +
+                           c.container->label() + " adds capability " + dq(name) +
                                "; the Restricted profile allows only NET_BIND_SERVICE");
             }
-        }
+        });
     }
 };
 COCONUT_REGISTER_RULE(K8sCapabilitiesRestrictedRule);
 
 }  // namespace
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes

@@ -8,18 +8,13 @@
 #include <vector>
 
 #include "coconut/policy/engine.hpp"
+#include "coconut/policy/inputs/kubernetes.hpp"
 #include "coconut/policy/rule.hpp"
 #include "coconut/policy/rules/kubernetes/pod.hpp"
 #include "coconut/yaml/dialect.hpp"
 
-namespace coconut::policy::k8s {
+namespace coconut::policy::rules::kubernetes {
 namespace {
-
-std::string dq(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-RuleInfo practice(std::string id, std::string title, Severity severity, std::vector<std::string> kinds) {
-    return k8s_rule(std::move(id), std::move(title), severity, std::move(kinds));
-}
 
 struct Workload {
     const Document* doc;
@@ -31,7 +26,7 @@ const std::vector<Workload>& workloads(const CheckContext& ctx) {
     return ctx.memo<std::vector<Workload>>("k8s.references.workloads", [&ctx] {
         std::vector<Workload> out;
         for (const Document& d : ctx.documents) {
-            if (d.input != InputType::Kubernetes || d.kind == "PodTemplate") continue;
+            if (d.input != inputs::k_kubernetes || d.kind == "PodTemplate") continue;
             if (auto pod = pod_view(d)) out.push_back(Workload{&d, std::move(*pod)});
         }
         return out;
@@ -46,7 +41,7 @@ public:
         std::vector<std::string> kinds;
         for (const auto& k : pod_kinds())
             if (k != "PodTemplate") kinds.push_back(k);
-        RuleInfo r = practice("K8S-NETWORK-POLICY", "Pods should be selected by a NetworkPolicy", Severity::Medium,
+        RuleInfo r = k8s_rule("K8S-NETWORK-POLICY", "Pods should be selected by a NetworkPolicy", Severity::Medium,
                               std::move(kinds));
         r.description = "Pods that no NetworkPolicy selects accept traffic from, and send it to, anything in the "
                         "cluster. Reported for every workload whose pod template labels no NetworkPolicy of "
@@ -100,7 +95,7 @@ class K8sServiceNoPodsRule final : public BasicRule {
 public:
     K8sServiceNoPodsRule() : BasicRule(make()) {}
     static RuleInfo make() {
-        RuleInfo r = practice("K8S-SERVICE-NO-PODS", "Service selectors should match a pod template of the input",
+        RuleInfo r = k8s_rule("K8S-SERVICE-NO-PODS", "Service selectors should match a pod template of the input",
                               Severity::Medium, {"Service"});
         r.description = "A Service whose selector matches no pod has no endpoints: every connection fails. "
                         "Usually a label was renamed on one side only. Reported for Services with a selector "
@@ -126,7 +121,7 @@ class K8sServiceTargetPortRule final : public BasicRule {
 public:
     K8sServiceTargetPortRule() : BasicRule(make()) {}
     static RuleInfo make() {
-        RuleInfo r = practice("K8S-SERVICE-TARGET-PORT",
+        RuleInfo r = k8s_rule("K8S-SERVICE-TARGET-PORT",
                               "A named targetPort must be a named container port of the selected pods",
                               Severity::Medium, {"Service"});
         r.description = "A Service port with a named `targetPort` forwards to the container port of that name; "
@@ -140,22 +135,19 @@ public:
     }
     void check(const Document& doc, const CheckContext& ctx, Reporter& out) const override {
         if (is_patch(doc) || !selects_pods(doc)) return;
-        const yaml::Node* ports = get_path(doc.root, {"spec", "ports"});
-        if (ports == nullptr || !ports->is_sequence()) return;
+        const auto& ports = items(get(doc.root, "spec"), "ports");
+        if (ports.empty()) return;
         const auto selected = selected_by(doc, workloads(ctx));
         if (selected.empty()) return;
-        for (const yaml::Node* p : ports->items) {
+        for (const yaml::Node* p : ports) {
             const yaml::Node* target = get(p, "targetPort");
             if (target == nullptr || !target->is_scalar() || target->is_null()) continue;
             if (get_int(p, "targetPort").has_value()) continue;   // a number, not a name
             const std::string_view name = target->text;
             bool found = false;
             for (const auto& w : selected) {
-                for (const auto& c : w.pod.containers) {
-                    const yaml::Node* cports = get(c.node, "ports");
-                    if (cports == nullptr || !cports->is_sequence()) continue;
-                    for (const yaml::Node* cp : cports->items) found = found || get_str(cp, "name") == name;
-                }
+                for (const auto& c : w.pod.containers)
+                    for (const yaml::Node* cp : items(c.node, "ports")) found = found || get_str(cp, "name") == name;
             }
             if (!found)
                 out.report(doc, target,
@@ -171,7 +163,7 @@ class K8sHpaTargetRule final : public BasicRule {
 public:
     K8sHpaTargetRule() : BasicRule(make()) {}
     static RuleInfo make() {
-        RuleInfo r = practice("K8S-HPA-TARGET-MISSING", "HorizontalPodAutoscalers should target an object of the input",
+        RuleInfo r = k8s_rule("K8S-HPA-TARGET-MISSING", "HorizontalPodAutoscalers should target an object of the input",
                               Severity::Medium, {"HorizontalPodAutoscaler"});
         r.description = "An HPA whose `scaleTargetRef` names no existing object scales nothing; usually the "
                         "workload was renamed. Reported when the input contains objects of the referenced kind "
@@ -204,7 +196,7 @@ class K8sIngressServiceRule final : public BasicRule {
 public:
     K8sIngressServiceRule() : BasicRule(make()) {}
     static RuleInfo make() {
-        RuleInfo r = practice("K8S-INGRESS-NO-SERVICE", "Ingress backends should name a Service and port of the input",
+        RuleInfo r = k8s_rule("K8S-INGRESS-NO-SERVICE", "Ingress backends should name a Service and port of the input",
                               Severity::Medium, {"Ingress"});
         r.description = "An Ingress backend naming a Service that does not exist, or a port the Service does not "
                         "expose, answers 503. Checks `defaultBackend` and every `rules[*].http.paths[*].backend` "
@@ -224,13 +216,9 @@ public:
         const yaml::Node* spec = get(doc.root, "spec");
         check_backend(doc, ctx, get(spec, "defaultBackend"), out);
         check_backend(doc, ctx, get(spec, "backend"), out);
-        const yaml::Node* rules = get(spec, "rules");
-        if (rules == nullptr || !rules->is_sequence()) return;
-        for (const yaml::Node* rule : rules->items) {
-            const yaml::Node* paths = get_path(rule, {"http", "paths"});
-            if (paths == nullptr || !paths->is_sequence()) continue;
-            for (const yaml::Node* p : paths->items) check_backend(doc, ctx, get(p, "backend"), out);
-        }
+        for (const yaml::Node* rule : items(spec, "rules"))
+            for (const yaml::Node* p : items(get(rule, "http"), "paths"))
+                check_backend(doc, ctx, get(p, "backend"), out);
     }
 
 private:
@@ -266,12 +254,10 @@ private:
             if (!port_number) port_name = scalar_text(port_node);
         }
         if (!port_number && port_name.empty()) return;
-        const yaml::Node* ports = get_path(service->root, {"spec", "ports"});
-        if (ports != nullptr && ports->is_sequence())
-            for (const yaml::Node* sp : ports->items) {
-                if (port_number && get_int(sp, "port") == *port_number) return;
-                if (!port_name.empty() && get_str(sp, "name") == port_name) return;
-            }
+        for (const yaml::Node* sp : items(get(service->root, "spec"), "ports")) {
+            if (port_number && get_int(sp, "port") == *port_number) return;
+            if (!port_name.empty() && get_str(sp, "name") == port_name) return;
+        }
         out.report(doc, at != nullptr ? at : name_node,
                    "Ingress " + dq(doc.name) + " routes to port " +
                        (port_number ? std::to_string(*port_number) : dq(port_name)) + " of Service " +
@@ -281,4 +267,4 @@ private:
 COCONUT_REGISTER_RULE(K8sIngressServiceRule);
 
 }  // namespace
-}  // namespace coconut::policy::k8s
+}  // namespace coconut::policy::rules::kubernetes
