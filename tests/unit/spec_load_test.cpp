@@ -143,7 +143,7 @@ services:
   zero: {image: x:1, replicas: 0}
   at-most-one: {image: x:1, replicas: {max: 1}}
   default: {image: x:1}
-  job: {type: job, image: x:1}
+  job: {type: job, image: x:1, schedule: "0 3 * * *"}
 )").base();
     EXPECT_EQ(service(s, "fixed").replicas.min, 3);
     EXPECT_EQ(service(s, "fixed").replicas.max, 3);
