@@ -329,6 +329,29 @@ TEST(KubernetesObjects, ProbesFromHealth) {
     EXPECT_FALSE(worker.contains("ports"));
 }
 
+// A worker has nothing to probe unless it says how: the workload says so where `coconut check`
+// sees it; with health.command it gets an exec check and no such note.
+TEST(KubernetesObjects, WorkerWithoutPortSaysWhyNoLivenessProbeOrRunsItsCommand) {
+    auto s = shop();
+    auto objs = build(s);
+    const auto* worker = find(objs, "Deployment", "worker");
+    ASSERT_NE(worker, nullptr);
+    const std::string note = worker->body["metadata"]["annotations"]["coconut.dev/ignore"];
+    EXPECT_EQ(note.rfind("K8S-LIVENESS-PROBE -- ", 0), 0u) << note;
+    EXPECT_NE(note.find("services.worker.health.command"), std::string::npos) << note;
+    EXPECT_FALSE(find(objs, "Deployment", "api")->body["metadata"].contains("annotations"));   // it has a port
+
+    s.services[3].health = spec::Health{};
+    s.services[3].health->command = {"/app/worker", "healthcheck"};
+    objs = build(s);
+    worker = find(objs, "Deployment", "worker");
+    EXPECT_FALSE(worker->body["metadata"].contains("annotations"));
+    const Json& c = pod_spec(*worker)["containers"][0];
+    EXPECT_EQ(c["livenessProbe"]["exec"], Json::parse(R"({"command":["/app/worker","healthcheck"]})"));
+    EXPECT_EQ(c["readinessProbe"]["exec"], c["livenessProbe"]["exec"]);
+    EXPECT_FALSE(c.contains("ports"));
+}
+
 TEST(KubernetesObjects, HealthOnAnotherPortUsesTheNumber) {
     auto s = shop();
     s.services[0].health->port = 9000;

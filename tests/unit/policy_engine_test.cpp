@@ -200,7 +200,8 @@ TEST(PolicyReports, JsonContract) {
 
 TEST(PolicyReports, SarifAndJunitShape) {
     auto findings = check_text("k8s/p.yaml", k_privileged_pod);
-    auto sarif = policy::report::sarif(findings, {"services/"});
+    // Run in /repo/services of a repository at /repo: URIs are relative to the repository root.
+    auto sarif = policy::report::sarif(findings, {"/repo/services", "/repo"});
     EXPECT_EQ(sarif["version"], "2.1.0");
     const auto& run = sarif["runs"][0];
     ASSERT_FALSE(run["results"].empty());
@@ -212,6 +213,30 @@ TEST(PolicyReports, SarifAndJunitShape) {
     const std::string xml = policy::report::junit(findings, summary);
     EXPECT_NE(xml.find("<testsuites name=\"coconut check\" tests=\"" + std::to_string(summary.total) + "\""), std::string::npos);
     EXPECT_NE(xml.find("K8S-PRIVILEGED k8s/p.yaml:11:21"), std::string::npos);
+}
+
+// SARIF URIs are RFC 3986 relative references to the repository root, normalised and
+// percent-encoded; files outside the root get absolute file: URIs (GitHub places both).
+TEST(PolicyReports, SarifUrisAreRepositoryRelativeNormalisedAndEncoded) {
+    const policy::report::SarifOptions o{"/repo/deploy", "/repo"};
+    auto uri = [&](const std::string& file, bool want_relative) {
+        bool relative = !want_relative;
+        std::string u = policy::report::sarif_uri(file, o, relative);
+        EXPECT_EQ(relative, want_relative) << file;
+        return u;
+    };
+    EXPECT_EQ(uri("k8s/app.yaml", true), "deploy/k8s/app.yaml");
+    EXPECT_EQ(uri("../x/../k8s/./app.yaml", true), "k8s/app.yaml");               // normalised
+    EXPECT_EQ(uri("/repo/deploy/k8s/app.yaml", true), "deploy/k8s/app.yaml");    // absolute inside the root
+    EXPECT_EQ(uri("/tmp/k8s/app.yaml", false), "file:///tmp/k8s/app.yaml");     // outside: absolute
+    EXPECT_EQ(uri("my dir/a#b[1].yaml", true), "deploy/my%20dir/a%23b%5B1%5D.yaml");
+    EXPECT_EQ(uri("caf\xe9.yaml", true), "deploy/caf%E9.yaml");                   // a Latin-1 byte, kept as a byte
+    EXPECT_EQ(uri("a:b.yaml", true), "deploy/a%3Ab.yaml");                         // never read as a scheme
+    auto sarif = policy::report::sarif(check_text("/tmp/p.yaml", k_privileged_pod), o);
+    const auto& loc = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    EXPECT_EQ(loc["uri"], "file:///tmp/p.yaml");
+    EXPECT_FALSE(loc.contains("uriBaseId"));
+    EXPECT_EQ(sarif["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"], "file:///repo/");
 }
 
 TEST(PolicyReports, ComplianceListsControlsAndTheirStatus) {

@@ -77,11 +77,17 @@ std::vector<fs::path> fixture_files(const std::string& id, const std::string& pr
 }
 
 std::vector<std::string> positions_of(const std::string& id, const fs::path& file) {
-    auto text = util::read_file(file);
-    EXPECT_TRUE(text.has_value()) << file;
-    if (!text) return {};
     policy::Inputs inputs;
-    inputs.add_text(fs::relative(file, COCONUT_SOURCE_DIR).generic_string(), std::move(*text), true);
+    std::error_code ec;
+    if (fs::is_directory(fs::symlink_status(file, ec)) || fs::is_symlink(fs::symlink_status(file, ec))) {
+        // A directory fixture (a chart, a tree) or a link: loaded the way `coconut check PATH` does.
+        EXPECT_TRUE(inputs.add_path(file.string()).has_value()) << file;
+    } else {
+        auto text = util::read_file(file);
+        EXPECT_TRUE(text.has_value()) << file;
+        if (!text) return {};
+        inputs.add_text(fs::relative(file, COCONUT_SOURCE_DIR).generic_string(), std::move(*text), true);
+    }
     policy::CheckOptions options;
     options.profile = policy::PssLevel::Restricted;
     if (id == policy::schema::k_schema_rule) {

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <new>
 
 #include "coconut/actions/generate.hpp"
 #include "coconut/actions/spec_file.hpp"
 #include "coconut/policy/kyverno/kyverno.hpp"
 #include "coconut/policy/schema/validator.hpp"
+#include "coconut/util/signals.hpp"
 #include "coconut/util/strings.hpp"
 
 namespace coconut::actions {
@@ -51,20 +53,15 @@ util::Expected<void> use_spec(const spec::Spec& base, const std::string& spec_fi
     return {};
 }
 
-// Where the repository root is relative to the current directory, so SARIF URIs are
-// repository-relative ("services/api/k8s/x.yaml") when coconut runs in a subdirectory.
-std::string repo_prefix() {
+// The repository root: the nearest directory at or above `cwd` holding .git (a directory, or a
+// file in worktrees and submodules); `cwd` itself outside git.
+std::string repository_root(const fs::path& cwd) {
     std::error_code ec;
-    const fs::path cwd = fs::current_path(ec);
-    if (ec) return {};
     for (fs::path dir = cwd; !dir.empty(); dir = dir.parent_path()) {
-        if (fs::exists(dir / ".git", ec)) {
-            const fs::path rel = cwd.lexically_relative(dir);
-            return rel == "." || rel.empty() ? std::string() : rel.generic_string() + "/";
-        }
+        if (fs::exists(dir / ".git", ec)) return dir.string();
         if (dir == dir.parent_path()) break;
     }
-    return {};
+    return cwd.string();
 }
 
 }  // namespace
@@ -103,7 +100,7 @@ util::Expected<CheckResult> CheckAction::run() const {
         TRY_VOID(use_spec(load_spec(options.spec_file).spec.base(), options.spec_file, options.environment, engine,
                           policy_paths));
     } else {
-        for (const auto& path : options.paths) TRY_VOID(inputs.add_path(path));
+        for (const auto& path : options.paths) TRY_VOID(inputs.add_path(path, options.follow_symlinks));
         if (options.use_spec_in_path_mode) {
             Loaded loaded = load_spec(options.spec_file);
             if (!loaded.problems.empty()) {
@@ -143,7 +140,16 @@ util::Expected<CheckResult> CheckAction::run() const {
         });
     }
 
-    result.findings = policy::run_checks(inputs, engine);
+    if (inputs.error()) return tl::unexpected(*inputs.error());
+    if (util::interrupted()) return util::fail(util::ErrorCode::Interrupted, "interrupted; nothing was reported");
+    try {
+        result.findings = policy::run_checks(inputs, engine);
+    } catch (const policy::CheckAborted& e) {
+        return util::fail(util::ErrorCode::Internal, e.what());
+    } catch (const std::bad_alloc&) {
+        return util::fail(util::ErrorCode::Internal, "out of memory while checking; nothing was reported");
+    }
+    if (util::interrupted()) return util::fail(util::ErrorCode::Interrupted, "interrupted; nothing was reported");
     result.summary = policy::report::summarize(result.findings, options.fail_on);
     result.summary.files = inputs.file_count();
     result.summary.documents = inputs.documents().size();
@@ -156,7 +162,12 @@ util::Expected<CheckResult> CheckAction::run() const {
     }
     result.summary.rules = rules;
     if (!options.compliance.empty()) result.compliance = policy::report::compliance(options.compliance, result.findings);
-    result.uri_prefix = repo_prefix();
+    ec.clear();
+    const fs::path cwd = fs::current_path(ec);
+    if (!ec) {
+        result.working_dir = cwd.string();
+        result.root_dir = repository_root(cwd);
+    }
     return result;
 }
 

@@ -23,6 +23,7 @@ struct CheckOptions {
     std::string schemas_dir;                 // --schemas: kubeconform-style JSON schema directory
     policy::Severity fail_on = policy::Severity::Low;
     std::string compliance;                  // --compliance FRAMEWORK: also report control coverage
+    bool follow_symlinks = false;            // --follow: walk into symlinked directories (loop-safe)
 };
 
 struct CheckResult {
@@ -30,9 +31,10 @@ struct CheckResult {
     std::vector<policy::Finding> findings;
     policy::report::Summary summary;
     std::optional<policy::report::ComplianceReport> compliance;   // with options.compliance
-    // Prepended to file paths in SARIF so URIs are relative to the repository root (e.g.
-    // "services/api/" when run in a subdirectory of a git work tree); empty at the root.
-    std::string uri_prefix;
+    // For SARIF URIs: the working directory and the repository root (git top level, or the
+    // working directory outside git), absolute.
+    std::string working_dir;
+    std::string root_dir;
 };
 
 class CheckAction {

@@ -39,6 +39,8 @@ public:
             ->check(CLI::IsMember({"baseline", "restricted"}));
         sub->add_option("--schemas", m_options.schemas_dir,
                         "Validate Kubernetes objects against the JSON schemas in DIR (kubeconform layout)");
+        sub->add_flag("-L,--follow", m_options.follow_symlinks,
+                      "Follow symbolic links to directories while walking (loops are detected; every file is read once)");
         sub->add_option("--ignore", m_options.ignore, "Suppress a rule: 'RULE[,RULE] -- reason' (id or alias; repeatable)");
         return sub;
     }
@@ -73,7 +75,7 @@ private:
             if (r.compliance) j["compliance"] = policy::report::compliance_json(*r.compliance);
             return j.dump(2, ' ', false, replace) + "\n";
         }
-        if (m_format == "sarif") return policy::report::sarif(r.findings, {r.uri_prefix}).dump(2, ' ', false, replace) + "\n";
+        if (m_format == "sarif") return policy::report::sarif(r.findings, {r.working_dir, r.root_dir}).dump(2, ' ', false, replace) + "\n";
         if (m_format == "junit") return policy::report::junit(r.findings, r.summary);
         std::string out = policy::report::text(r.findings, r.summary, {color});
         if (r.compliance) out += "\n" + policy::report::compliance_text(*r.compliance, color);

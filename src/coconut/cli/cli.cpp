@@ -46,7 +46,8 @@ void print_error(const std::string& message) {
 int exit_code_for(util::ErrorCode code) {
     switch (code) {
         case util::ErrorCode::Failure: return k_exit_failure;
-        case util::ErrorCode::Interrupted: return k_exit_interrupted;
+        case util::ErrorCode::Interrupted:
+            return util::interrupt_signal() != 0 ? 128 + util::interrupt_signal() : k_exit_interrupted;
         case util::ErrorCode::Usage:
         case util::ErrorCode::Input:
         case util::ErrorCode::Internal: return k_exit_usage;
@@ -96,7 +97,10 @@ void print_data(const nlohmann::ordered_json& data, const std::string& format) {
         std::cout << yaml::emit(data);
 }
 
-int finish(int code) { return util::interrupted() ? k_exit_interrupted : code; }
+int finish(int code) {
+    // 128 + the signal, as shells report it: 130 for SIGINT (Ctrl-C), 143 for SIGTERM (timeout).
+    return util::interrupted() ? 128 + util::interrupt_signal() : code;
+}
 
 namespace {
 
@@ -118,7 +122,7 @@ AppSetup make_app() {
     app.set_version_flag("--version", std::string("coconut ") + COCONUT_VERSION);
     app.require_subcommand(1);
     app.footer(
-        "Exit codes: 0 ok, 1 failure or findings, 2 usage or input error, 130 interrupted.\n"
+        "Exit codes: 0 ok, 1 failure or findings, 2 usage or input error, 130/143 interrupted (SIGINT/SIGTERM).\n"
         "NO_COLOR disables colour. Docs: README.md and docs/ in the source tree.");
 
     auto factories = command_factories();

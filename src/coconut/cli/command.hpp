@@ -64,6 +64,6 @@ int report(const util::Error& e);              // print_error + finish(exit_code
 bool write_output(const std::string& text, const std::string& file);
 void print_problems(const std::vector<spec::Problem>& problems);
 void print_data(const nlohmann::ordered_json& data, const std::string& format);  // yaml | json
-int finish(int code);                          // 130 when interrupted, else code
+int finish(int code);                          // 128 + signal when interrupted (130, 143), else code
 
 }  // namespace coconut::cli

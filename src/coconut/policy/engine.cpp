@@ -3,11 +3,13 @@
 
 #include <algorithm>
 #include <map>
+#include <new>
 #include <tuple>
 
 #include "coconut/policy/engine.hpp"
 #include "coconut/policy/inputs/kubernetes.hpp"
 #include "coconut/policy/inputs/reader.hpp"
+#include "coconut/util/signals.hpp"
 #include "coconut/util/strings.hpp"
 
 namespace coconut::policy {
@@ -24,9 +26,10 @@ public:
               .severity = Severity::High,
               .input = inputs::k_kubernetes,
               .kinds = {"-"},   // never run as a rule: the loader reports it
-              .description = "The file is not valid YAML / Dockerfile syntax, is binary, is nested too deeply, "
-                             "or is not a kind of input coconut knows. Nothing in the unparsable part was "
-                             "checked, so every other rule is blind there.",
+              .description = "The file is not valid YAML / Dockerfile syntax, is binary, or is nested too "
+                             "deeply. Nothing in the unparsable part was checked, so every other rule is blind "
+                             "there (the documents of a YAML stream after the broken one are still checked). "
+                             "At most 20 are reported per file, then one finding with the count.",
               .remediation = "Fix the syntax at the reported position (or exclude the file with .gitignore).",
               .aliases = {"kube-linter:parse-error", "checkov:parsing-error"},
               .compliance = {},
@@ -35,6 +38,67 @@ public:
     void check(const Document&, const CheckContext&, Reporter&) const override {}
 };
 COCONUT_REGISTER_RULE(ParseErrorRule);
+
+// An engine rule: reported by the loader, never run on a document.
+RuleInfo engine_rule(const char* id, const char* title, Severity severity, const char* description,
+                     const char* remediation, const char* no_compliance_reason) {
+    return RuleInfo{
+        .id = id,
+        .title = title,
+        .severity = severity,
+        .input = inputs::k_kubernetes,
+        .kinds = {"-"},
+        .description = description,
+        .remediation = remediation,
+        .aliases = {},
+        .compliance = {},
+        .no_compliance_reason = no_compliance_reason,
+    };
+}
+
+class UnreadableRule final : public BasicRule {
+public:
+    UnreadableRule()
+        : BasicRule(engine_rule(
+              k_unreadable_rule, "Input cannot be read", Severity::High,
+              "A file or directory under the checked paths could not be read (permission denied, an I/O "
+              "error, a broken link named explicitly). Nothing in it was checked; the rest of the run goes "
+              "on, so one unreadable file never hides the report of the others.",
+              "Give the user running coconut read access (or exclude the path with .gitignore).",
+              "input hygiene: a file that cannot be read cannot be assessed")) {}
+    void check(const Document&, const CheckContext&, Reporter&) const override {}
+};
+COCONUT_REGISTER_RULE(UnreadableRule);
+
+class UnknownInputRule final : public BasicRule {
+public:
+    UnknownInputRule()
+        : BasicRule(engine_rule(
+              k_unknown_rule, "Input of no known kind", Severity::Info,
+              "A file named explicitly parses, but is not a kind of input coconut knows (a Kubernetes "
+              "object, a Dockerfile, an Ansible playbook or task file, a Copilot manifest, a GitHub "
+              "workflow): e.g. `.github/dependabot.yml`. Nothing in it was checked. Files met while walking "
+              "a directory are skipped silently instead.",
+              "Nothing to fix when the file is not meant to be checked; otherwise check its `apiVersion`/`kind`.",
+              "informational: no control is affected")) {}
+    void check(const Document&, const CheckContext&, Reporter&) const override {}
+};
+COCONUT_REGISTER_RULE(UnknownInputRule);
+
+class HelmTemplateRule final : public BasicRule {
+public:
+    HelmTemplateRule()
+        : BasicRule(engine_rule(
+              k_helm_template_rule, "Helm chart templates are not checked as they are", Severity::Info,
+              "Files under `templates/` of a directory with a `Chart.yaml` are Go templates: what they "
+              "render depends on the values, and the parts that happen to parse as YAML would give false "
+              "findings (`Service \"\" matches no pod`). They are skipped, with one finding per chart (or "
+              "per file named explicitly) saying how to check what the chart renders.",
+              "Render the chart and check the output: `helm template RELEASE CHART -f VALUES | coconut check -`.",
+              "informational: no control is affected")) {}
+    void check(const Document&, const CheckContext&, Reporter&) const override {}
+};
+COCONUT_REGISTER_RULE(HelmTemplateRule);
 
 class SuppressionReasonRule final : public BasicRule {
 public:
@@ -154,6 +218,32 @@ bool exception_matches(const Exception& e, const Finding& f) {
            fnmatch(e.object.c_str(), f.file.c_str(), 0) == 0;
 }
 
+// At most k_max_findings_per_rule findings of one rule in one file (sorted input): the rest
+// become one summary finding of the same rule, so a pathological file cannot drown the report.
+std::vector<Finding> cap_per_rule_and_file(std::vector<Finding> sorted) {
+    std::map<std::pair<std::string, std::string>, std::size_t> counts;
+    for (const auto& f : sorted) ++counts[{f.rule, f.file}];
+    if (std::none_of(counts.begin(), counts.end(), [](const auto& c) { return c.second > k_max_findings_per_rule; }))
+        return sorted;
+    std::vector<Finding> out;
+    std::map<std::pair<std::string, std::string>, std::size_t> kept;
+    for (auto& f : sorted) {
+        const auto key = std::make_pair(f.rule, f.file);
+        const std::size_t n = ++kept[key];
+        if (n <= k_max_findings_per_rule) {
+            out.push_back(std::move(f));
+        } else if (n == k_max_findings_per_rule + 1) {
+            Finding summary = f;
+            summary.object.clear();
+            summary.message = std::to_string(counts[key] - k_max_findings_per_rule) + " more " + f.rule +
+                              " findings in this file are not listed (the first " +
+                              std::to_string(k_max_findings_per_rule) + " are)";
+            out.push_back(std::move(summary));
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 Suppression parse_suppression(std::string_view text) {
@@ -212,9 +302,17 @@ std::vector<Finding> run_checks(const Inputs& inputs, const CheckOptions& option
     std::vector<Finding> findings = inputs.parse_findings();
     std::map<std::pair<std::string, std::string>, Suppression> annotations;   // (file, object) -> ignore
     for (const auto& doc : documents) {
+        if (util::interrupted()) break;   // the caller reports the interruption; nothing is printed
         for (const Rule* rule : rules_for(doc)) {
             Reporter reporter(findings, rule->info());
-            rule->check(doc, ctx, reporter);
+            try {
+                rule->check(doc, ctx, reporter);
+            } catch (const std::bad_alloc&) {
+                throw CheckAborted(doc.file->path + ": out of memory while checking " + doc.object_ref());
+            } catch (const std::exception& e) {
+                throw CheckAborted(doc.file->path + ": rule " + rule->info().id + " failed on " + doc.object_ref() +
+                                   ": " + e.what());
+            }
         }
         if (doc.input != inputs::k_kubernetes) continue;
         const yaml::Node* md = doc.root->find("metadata");
@@ -272,7 +370,7 @@ std::vector<Finding> run_checks(const Inputs& inputs, const CheckOptions& option
                                           a.message == b.message;
                                }),
                    findings.end());
-    return findings;
+    return cap_per_rule_and_file(std::move(findings));
 }
 
 }  // namespace coconut::policy

@@ -161,6 +161,7 @@ Service service_of(const std::string& name, const Node& key, const Node* s, cons
 
     if (const Node* h = value_of(s, "health")) {
         Health health;
+        health.command = words(value_of(h, "command"));
         health.path = text(value_of(h, "path"));
         health.port = integer(value_of(h, "port"), svc.port);
         health.interval = duration(value_of(h, "interval"), health.interval);

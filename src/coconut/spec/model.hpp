@@ -65,6 +65,7 @@ struct Replicas {
 };
 
 struct Health {
+    std::vector<std::string> command;   // set: an exec check (runs in the container; needs no port)
     std::string path;                // empty -> TCP check on the port
     int port = 0;                    // 0 -> the service's port
     Duration interval{"10s", 10};

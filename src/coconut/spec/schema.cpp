@@ -172,10 +172,17 @@ Table build_table() {
     };
     replicas->rules = {"`min` must not be greater than `max`."};
 
+    const Type* string_or_list =
+        t.one_of({t.string(Format::None, false, true), t.list(t.string(Format::None, false, true))});
+
     Type* health = t.object("Health", "services.<name>.health",
                             "Health check (readiness and liveness). With `path`, an HTTP GET that must answer 2xx/3xx; "
-                            "without, a TCP connect to the port.");
+                            "with `command`, a command run in the container that must exit 0 (a worker without a "
+                            "port); otherwise a TCP connect to the port.");
     health->fields = {
+        with_doc_default("command", string_or_list, "none",
+                         "Command run in the container (exec check), e.g. `[/app/worker, healthcheck]`; needs no port. "
+                         "Exclusive with `path`."),
         with_doc_default("path", t.string(Format::UrlPath, true), "none: a TCP check",
                          "HTTP path to probe, e.g. `/healthz`."),
         with_doc_default("port", t.integer(1, 65535), "the service's `port`", "Port to probe."),
@@ -185,7 +192,8 @@ Table build_table() {
         with_default("failure_threshold", t.integer(1, 1000), 3,
                      "Consecutive failures before the replica is considered unhealthy."),
     };
-    health->rules = {"Needs a port: the service's `port` or `health.port`."};
+    health->rules = {"Needs a port (the service's `port` or `health.port`) unless it has a `command`.",
+                     "`command` and `path` exclude each other."};
 
     Type* ingress = t.object("Ingress", "services.<name>.ingress",
                              "Public HTTP(S) entry point: a Kubernetes Ingress, a load-balanced Copilot service, an "
@@ -216,9 +224,6 @@ Table build_table() {
                          "Storage class of the persistent volume (needs `size`)."),
         with_default("read_only", t.simple(Kind::Boolean), false, "Mount read-only."),
     };
-
-    const Type* string_or_list =
-        t.one_of({t.string(Format::None, false, true), t.list(t.string(Format::None, false, true))});
 
     Type* service = t.object("Service", "services.<name>",
                              "One deployable unit. The key is the service's name (a DNS-1123 label).");

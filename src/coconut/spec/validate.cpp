@@ -502,8 +502,13 @@ private:
                 error(*ingress->find("tls"), p.key("ingress").key("tls"), "TLS needs a 'host'");
         }
         if (const Node* health = value_of(s, "health")) {
-            if (type_known && !has_port && health->is_mapping() && !value_of(health, "port"))
-                error(*health, p.key("health"), "needs a port: set 'port' on the service or 'health.port'");
+            const bool exec = health->is_mapping() && value_of(health, "command");
+            if (exec && value_of(health, "path"))
+                error(*health->find("path"), p.key("health").key("path"),
+                      "set either 'command' (a check run in the container) or 'path' (an HTTP check), not both");
+            if (type_known && !has_port && !exec && health->is_mapping() && !value_of(health, "port"))
+                error(*health, p.key("health"),
+                      "needs a port: set 'port' on the service or 'health.port', or a 'command' to run in the container");
         }
 
         if (const Node* replicas = value_of(s, "replicas"); replicas && replicas->is_mapping()) {

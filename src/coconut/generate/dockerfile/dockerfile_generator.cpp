@@ -219,6 +219,7 @@ void emit_healthcheck(Text& t, const Ctx& c) {
     const spec::Health defaults;
     const spec::Health& h = c.svc.health ? *c.svc.health : defaults;
     std::vector<std::string> argv = c.build.healthcheck;
+    if (argv.empty() && c.svc.health) argv = c.svc.health->command;   // an exec check: the same command
     if (argv.empty()) {
         if (!c.svc.health) {
             t.comment("No HEALTHCHECK: the service has no `health` in the spec (stated explicitly, so");

@@ -358,7 +358,7 @@ struct State {
 
 // Keys in the order values.yaml lists them (docs/generators/helm.md follows it).
 constexpr const char* k_key_order[] = {
-    "enabled", "kind", "image", "command", "args", "port", "replicas", "autoscaling", "resources", "env", "secrets",
+    "enabled", "kind", "annotations", "image", "command", "args", "port", "replicas", "autoscaling", "resources", "env", "secrets",
     "podAnnotations", "readinessProbe", "livenessProbe", "lifecycle", "securityContext", "podSecurityContext",
     "topologySpreadConstraints", "volumeMounts", "volumes", "persistentVolumeClaims", "volumeClaimTemplates",
     "progressDeadlineSeconds", "schedule", "suspend", "service", "ingress", "podDisruptionBudget", "networkPolicy",

@@ -44,6 +44,7 @@ std::vector<Part> pod_parts() {
 
 ObjectRule workload(const char* kind, std::vector<Slot> own) {
     ObjectRule r{kind, "{svc}", C::equals("kind", kind), true, std::move(own), pod_parts()};
+    r.slots.push_back({"/metadata/annotations", "annotations", Form::Yaml, true});
     for (auto& s : pod_slots()) r.slots.push_back(std::move(s));
     return r;
 }
@@ -265,6 +266,7 @@ const std::map<std::string, Json, std::less<>>& schemas() {
         {"resources", resources()},
         {"env", env_t()},
         {"secrets", secrets_t()},
+        {"annotations", map_of(string_t(), "Annotations of the workload object (e.g. a documented coconut.dev/ignore).")},
         {"podAnnotations", map_of(string_t(), "Pod annotations (coconut.dev/config-hash rolls the pods when env or secrets change).")},
         {"podSecurityContext", pod_security_context()},
         {"securityContext", container_security_context()},

@@ -125,8 +125,11 @@ std::optional<Json> probe(const Context& c) {
     if (s.health) {
         const auto& h = *s.health;
         int port = h.port != 0 ? h.port : s.port;
-        if (port == 0) return std::nullopt;
-        if (!h.path.empty()) {
+        if (!h.command.empty()) {
+            p["exec"] = Json::object({{"command", h.command}});
+        } else if (port == 0) {
+            return std::nullopt;
+        } else if (!h.path.empty()) {
             Json get = Json::object();
             get["path"] = h.path;
             get["port"] = port_ref(c, port);
@@ -438,7 +441,16 @@ void build_workload(const Context& c, const ReplicaPlan& plan, std::vector<Objec
     }
 
     bool stateful = c.workload_kind == "StatefulSet";
-    Json o = header("apps/v1", stateful ? "StatefulSet" : "Deployment", c.meta(s.name));
+    Json meta = c.meta(s.name);
+    if (!probe(c)) {
+        // Nothing to probe (no port, no health.command): said on the object, where `coconut check`
+        // and a reviewer see it, instead of a liveness probe that would guess.
+        meta["annotations"] = Json::object(
+            {{"coconut.dev/ignore", std::string("K8S-LIVENESS-PROBE -- no port and no health.command: nothing to probe; set "
+                                                "services.") +
+                                        s.name + ".health.command to add an exec check"}});
+    }
+    Json o = header("apps/v1", stateful ? "StatefulSet" : "Deployment", std::move(meta));
     Json spec = object(10);
     if (plan.replicas) spec["replicas"] = *plan.replicas;
     spec["revisionHistoryLimit"] = k_revision_history_limit;

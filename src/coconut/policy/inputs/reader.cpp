@@ -2,6 +2,7 @@
 #include "coconut/policy/inputs/reader.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <stdexcept>
 
 #include "coconut/policy/engine.hpp"
@@ -129,6 +130,24 @@ bool named_like_yaml(std::string_view path) {
     const std::string lower = util::to_lower(std::string(base_name(path)));
     return util::ends_with(lower, ".yaml") || util::ends_with(lower, ".yml");
 }
+
+bool is_helm_chart_dir(const std::string& dir) {
+    std::error_code ec;
+    return std::filesystem::is_regular_file(std::filesystem::path(dir.empty() ? "." : dir) / "Chart.yaml", ec);
+}
+
+std::string helm_chart_dir(std::string_view path) {
+    // The nearest ancestor named "templates" whose parent is a chart.
+    std::filesystem::path p = std::filesystem::path(path).parent_path();
+    for (; !p.empty(); p = p.parent_path()) {
+        if (p.filename() == "templates" && is_helm_chart_dir(p.parent_path().string()))
+            return p.parent_path().empty() ? std::string(".") : p.parent_path().generic_string();
+        if (p == p.parent_path()) break;
+    }
+    return {};
+}
+
+bool in_helm_chart_templates(std::string_view path) { return !helm_chart_dir(path).empty(); }
 
 std::string_view written_text(const yaml::Node* node) {
     return node != nullptr && node->is_scalar() ? std::string_view(node->text) : std::string_view();

@@ -136,6 +136,12 @@ struct ReaderRegistration {
 // Helpers shared by the readers and the loader.
 std::string_view base_name(std::string_view path);
 bool named_like_yaml(std::string_view path);   // *.yaml / *.yml, any case
+// True when `path` is below a `templates/` directory whose parent holds a Chart.yaml (a Helm
+// chart's Go templates); helm_chart_dir() is that parent ("." when it is the current directory).
+bool in_helm_chart_templates(std::string_view path);
+std::string helm_chart_dir(std::string_view path);
+// True when `dir` (a directory) holds a Chart.yaml.
+bool is_helm_chart_dir(const std::string& dir);
 // The text of a scalar as written, "~" and "null" included; "" when absent or not a scalar.
 // (Unlike policy::scalar_text, a null value is text here: `kind: ~` still names a kind.)
 std::string_view written_text(const yaml::Node* node);

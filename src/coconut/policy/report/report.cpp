@@ -167,6 +167,42 @@ Json json(const std::vector<Finding>& findings, const Summary& summary) {
     return out;
 }
 
+std::string percent_encode_path(std::string_view path) {
+    static const char* k_hex = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(path.size());
+    for (unsigned char c : path) {
+        const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                                c == '.' || c == '_' || c == '~' || c == '/';
+        if (unreserved) {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += k_hex[c >> 4];
+            out += k_hex[c & 15];
+        }
+    }
+    return out;
+}
+
+std::string sarif_uri(const std::string& file, const SarifOptions& options, bool& relative) {
+    namespace fs = std::filesystem;
+    fs::path p(file);
+    if (p.is_relative() && !options.working_dir.empty()) p = fs::path(options.working_dir) / p;
+    p = p.lexically_normal();
+    if (options.root_dir.empty()) {
+        relative = p.is_relative();
+        return percent_encode_path(p.generic_string());
+    }
+    const fs::path rel = p.lexically_relative(fs::path(options.root_dir).lexically_normal());
+    if (!rel.empty() && *rel.begin() != ".." && rel.is_relative()) {
+        relative = true;
+        return percent_encode_path(rel.generic_string());
+    }
+    relative = false;   // outside the repository: an absolute file: URI
+    return "file://" + percent_encode_path(p.generic_string());
+}
+
 Json sarif(const std::vector<Finding>& findings, const SarifOptions& options) {
     // Rule metadata for every rule that has a result, in order of first use.
     Json rules = Json::array();
@@ -213,7 +249,9 @@ Json sarif(const std::vector<Finding>& findings, const SarifOptions& options) {
         res["message"] = {{"text", message}};
         if (!f.file.empty()) {
             Json physical;
-            physical["artifactLocation"] = {{"uri", options.path_prefix + f.file}, {"uriBaseId", "%SRCROOT%"}};
+            bool relative = false;
+            const std::string uri = sarif_uri(f.file, options, relative);
+            physical["artifactLocation"] = relative ? Json{{"uri", uri}, {"uriBaseId", "%SRCROOT%"}} : Json{{"uri", uri}};
             if (f.mark.line != 0)
                 physical["region"] = {{"startLine", f.mark.line}, {"startColumn", std::max<std::uint32_t>(1, f.mark.column)}};
             Json loc;
@@ -237,7 +275,13 @@ Json sarif(const std::vector<Finding>& findings, const SarifOptions& options) {
     driver["rules"] = std::move(rules);
     Json run;
     run["tool"] = {{"driver", std::move(driver)}};
-    run["originalUriBaseIds"] = {{"%SRCROOT%", {{"description", {{"text", "The repository root."}}}}}};
+    Json root = {{"description", {{"text", "The repository root."}}}};
+    if (!options.root_dir.empty()) {
+        std::string dir = options.root_dir;
+        if (dir.back() != '/') dir += '/';
+        root["uri"] = "file://" + percent_encode_path(dir);
+    }
+    run["originalUriBaseIds"] = {{"%SRCROOT%", std::move(root)}};
     run["results"] = std::move(results);
     run["columnKind"] = "unicodeCodePoints";
     Json out;

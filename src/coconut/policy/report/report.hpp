@@ -34,10 +34,20 @@ std::string text(const std::vector<Finding>& findings, const Summary& summary, c
 nlohmann::ordered_json json(const std::vector<Finding>& findings, const Summary& summary);
 
 struct SarifOptions {
-    // Prepended to every file path so URIs are relative to the repository root (e.g. "services/"
-    // when coconut runs in a subdirectory); empty when run at the root.
-    std::string path_prefix;
+    // Absolute paths: the directory finding paths are relative to (the working directory), and
+    // the repository root (the git top level, or the working directory outside git). Artifact
+    // URIs are RFC 3986 relative references to the root, normalised and percent-encoded, so
+    // GitHub code scanning places every result; a file outside the root gets an absolute file:
+    // URI. Empty: paths are taken as they are, relative to the root.
+    std::string working_dir;
+    std::string root_dir;
 };
+// The SARIF artifact URI of `file` (see SarifOptions); `relative` tells whether it is relative
+// to the root (%SRCROOT%).
+std::string sarif_uri(const std::string& file, const SarifOptions& options, bool& relative);
+// Percent-encodes every byte but RFC 3986 unreserved characters and '/' (non-UTF-8 bytes too).
+std::string percent_encode_path(std::string_view path);
+
 nlohmann::ordered_json sarif(const std::vector<Finding>& findings, const SarifOptions& options);
 
 std::string junit(const std::vector<Finding>& findings, const Summary& summary);
