@@ -99,6 +99,17 @@ selector: { # labels
     {"flow-plain-scalar-wrapping-left", "items: [one two\nthree, four]\n"},
     {"quoted-single-continued-at-column-1", "data:\n  msg: 'it''s one\nline'\n"},
     {"quoted-double-continued-at-column-1", "data:\n  k: \"line one\ncontinued at col 1\"\n"},
+    {"flow-seq-in-block-seq-continued-at-column-1", "- [a,\nb]\n- c\n"},
+    {"seq-item-flow-map-continued-at-column-1", "- {name: a,\nvalue: b}\n"},
+    {"flow-closing-at-column-1-three-levels-down", "a:\n  b:\n    c: [1,\n2\n]\n"},
+    {"flow-map-value-on-next-line-at-column-1", "a:\n  b: {x:\n1}\n"},
+    {"closing-bracket-indented-more", "a: [\n    1\n        ]\n"},
+    {"empty-flow-collections-over-lines", "a: [\n]\nb: {\n}\n"},
+    {"top-level-flow-seq-over-lines", "[\n1,\n2\n]\n"},
+    {"json-document-brackets-left", "{\"spec\": {\"x\": [\n1]\n},\n  \"b\": {\"c\": null}\n}\n"},
+    {"quoted-in-flow-continued-at-column-1", "a:\n  b: [\"x\ny\"]\n"},
+    {"double-quoted-continued-left-of-seq-item", "items:\n  - name: \"a\nb\"\n"},
+    {"nested-seq-quoted-continued-left", "x:\n  - - \"a\n  b\"\n"},
     // ---- scalars ----
     {"k8s-annotation-plain-multiline", R"(metadata:
   annotations:
@@ -142,6 +153,9 @@ when: 2024-01-01
 url: http://example.com:8080/path?a=b#frag
 time: "12:30"
 )"},
+    {"colons-in-flow-plain-scalars", "args: [--url=http://example.com:80/x, a:b]\nm: {a:1}\n"},
+    {"json-keys-with-adjacent-colons", "{\"a\":1, \"b\":[true,null]}\n"},
+    {"plain-scalars-with-indicators-inside", "a: 100%\nb: b#c\nc: -foo\nd: \"x\\/y \\U0001F600\"\n"},
     // ---- anchors, aliases and merge keys ----
     {"anchors-and-merge-key", R"(x-common: &common
   image: nginx
@@ -158,6 +172,10 @@ svc:
   replicas: 2
 )"},
     {"alias-of-sequence", "hosts: &h [a, b]\nagain: *h\n"},
+    {"anchored-flow-over-lines", "a: &x [\n1]\nb: *x\n"},
+    {"anchor-names-with-dots-and-slashes", "a: &x.y/z 1\nb: *x.y/z\n", Expect::OnlyPyYamlRejects,
+     "YAML 1.2 anchors may hold any non-space, non-flow-indicator character; PyYAML takes only "
+     "letters, digits, '-' and '_'"},
     // ---- complex keys and document markers ----
     {"explicit-key", "? long key\n: value\n? other\n: [1, 2]\n"},
     {"explicit-block-scalar-key", "? |\n  block key\n: v\n"},
@@ -178,6 +196,12 @@ kind: Service
     {"crlf-line-ends", "a: 1\r\nb:\r\n  - x\r\n  - \"y\r\n  z\"\r\n"},
     {"byte-order-mark", "\xEF\xBB\xBFkey: value\n"},
     {"comment-only-file", "# nothing here\n# at all\n"},
+    {"block-scalar-on-document-marker", "--- |\n  text\n"},
+    {"document-end-then-directive", "a: 1\n...\n%YAML 1.1\n---\nb: 2\n"},
+    {"comment-at-column-1-between-key-and-block", "a:\n# comment at col 1\n  b: 1\n"},
+    {"block-seq-at-key-column-after-comment", "a:\n# c\n- 1\n- 2\n"},
+    {"spaces-before-colon", "a : 1\nb  :   2\n"},
+    {"folded-leading-blank-line", "k: >-\n\n  text\n"},
     // ---- tabs ----
     {"tab-inside-quoted-scalar", "a: \"x\ty\"\nb: 'tab\there'\n"},
     {"tabs-as-separation", "a: x\ty\nb: v\t# comment\nc: [1,\t2]\n", Expect::OnlyPyYamlRejects,
@@ -208,6 +232,8 @@ Outputs:
     - - !Ref AWS::StackName
       - data
 )"},
+    {"cloudformation-tag-on-flow-over-lines", "a: !Split [\",\",\n!Ref X]\n"},
+    {"cloudformation-nested-short-forms", "A: !Select [0, !GetAZs '']\nB: !If [C, !Ref D, !Ref \"AWS::NoValue\"]\n"},
     // ---- GitHub workflows ----
     {"github-workflow-on-and-matrix", R"(name: ci
 on: [push, pull_request]
@@ -254,6 +280,11 @@ jobs:
     {"mapping-value-in-plain-scalar", "key: value: other\n", Expect::BothReject},
     {"bad-indentation", "a: 1\n  b: 2\n", Expect::BothReject},
     {"unknown-alias", "a: *nope\n", Expect::BothReject},
+    {"quoted-key-over-two-lines", "\"a\n b\": 1\n", Expect::BothReject},
+    {"misaligned-mapping-in-seq-item", "- name: foo\n   image: bar\n", Expect::BothReject},
+    {"content-after-quoted-scalar", "a: \"x\" y\n", Expect::BothReject},
+    {"plain-scalar-starting-with-at", "a: @x\n", Expect::BothReject},
+    {"helm-template-directives", "{{- if .Values.x }}\na: 1\n{{- end }}\n", Expect::BothReject},
     {"duplicate-key", "a: 1\nb: 2\na: 3\n", Expect::OnlyCoconutRejects,
      "a repeated key is an error in coconut (go-yaml v3 refuses it too); PyYAML keeps the last"},
 };
