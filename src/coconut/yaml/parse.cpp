@@ -426,8 +426,9 @@ struct SegmentEnd {
 };
 
 // Parses `segment` (which starts at the beginning of absolute line `line_base + 1`) into `b`.
+// `previous_errors`: where the errors of the previous run begin in out.errors.
 SegmentEnd parse_segment(std::string_view segment, std::uint32_t line_base, Builder& b, Stream& out,
-                         const ParseOptions& options) {
+                         const ParseOptions& options, std::size_t previous_errors) {
     SegmentEnd end;
     end.doc_line = line_base + 1;
     fy_diag_cfg dcfg;
@@ -548,10 +549,11 @@ SegmentEnd parse_segment(std::string_view segment, std::uint32_t line_base, Buil
         }
         syntax_error = true;
         Diagnostic d{Mark{line_base + rel.line, rel.column}, std::move(message)};
-        // After a resynchronisation the same error can be met again: report it once.
-        if (std::find_if(out.errors.begin(), out.errors.end(), [&d](const Diagnostic& x) {
-                return x.mark == d.mark && x.message == d.message;
-            }) == out.errors.end())
+        // After a resynchronisation the same error can be met again: report it once. (Only the
+        // previous run's errors can repeat; looking no further keeps this linear.)
+        if (std::find_if(out.errors.begin() + static_cast<std::ptrdiff_t>(previous_errors), out.errors.end(),
+                         [&d](const Diagnostic& x) { return x.mark == d.mark && x.message == d.message; }) ==
+            out.errors.end())
             out.errors.push_back(std::move(d));
     }
     if (fy_parser_get_stream_error(parser.get())) {
@@ -610,8 +612,11 @@ Stream parse(std::string_view text, std::string file, const ParseOptions& option
     Builder b(out, options);
     std::size_t offset = 0;
     std::uint32_t line_base = 0;
+    std::size_t previous_errors = 0;
     while (true) {
-        const SegmentEnd end = parse_segment(text.substr(offset), line_base, b, out, options);
+        const std::size_t errors_before = out.errors.size();
+        const SegmentEnd end = parse_segment(text.substr(offset), line_base, b, out, options, previous_errors);
+        previous_errors = errors_before;
         if (!end.failed) break;
         auto next = next_marker_after(text, offset, line_base + 1, std::max(end.doc_line, line_base + 1));
         if (!next) break;
