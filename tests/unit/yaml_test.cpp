@@ -379,6 +379,14 @@ TEST(YamlParse, AnUnclosedFlowCollectionNamesItsBracket) {
     ASSERT_FALSE(s.ok());
     EXPECT_EQ(s.errors[0].message.find("(the '[' at line 1, column 4 is still open here)") == std::string::npos, false)
         << s.errors[0].message;
+    // columns count characters, not bytes
+    auto u = y::parse("\xC3\xBC\xC3\xBC: [a,\nb: c\n", "utf8.yaml");
+    ASSERT_FALSE(u.ok());
+    EXPECT_NE(u.errors[0].message.find("(the '[' at line 1, column 5 is still open here)"), std::string::npos)
+        << u.errors[0].message;
+    auto q = y::parse("\xC3\xBC: \"x\n", "utf8.yaml");
+    ASSERT_FALSE(q.ok());
+    EXPECT_EQ(q.errors[0].mark, (y::Mark{1, 4}));  // the quote
     // on the bracket's own line there is nothing to add
     auto t = y::parse("a: [b c: d: e]\n", "f.yaml");
     ASSERT_FALSE(t.ok());
