@@ -405,15 +405,20 @@ struct DiagDeleter {
     void operator()(fy_diag* d) const { fy_diag_destroy(d); }
 };
 
+// The offset where the line after the one holding offset `i` begins; npos on the last line.
+// Line breaks are LF, CRLF or a lone CR (YAML 1.2 b-break), as libfyaml counts them.
+std::size_t next_line(std::string_view text, std::size_t i) {
+    const std::size_t nl = text.find_first_of("\r\n", i);
+    if (nl == std::string_view::npos) return nl;
+    return nl + ((text[nl] == '\r' && nl + 1 < text.size() && text[nl + 1] == '\n') ? 2 : 1);
+}
+
 // The character at 1-based (line, column) of `text`, columns counted in code points as libfyaml
 // counts them; '\0' when there is none.
 char char_at(std::string_view text, std::uint32_t line, std::uint32_t column) {
     std::size_t i = 0;
-    for (std::uint32_t l = 1; l < line; ++l) {
-        std::size_t nl = text.find_first_of("\r\n", i);
-        if (nl == std::string_view::npos) return '\0';
-        i = nl + ((text[nl] == '\r' && nl + 1 < text.size() && text[nl + 1] == '\n') ? 2 : 1);
-    }
+    for (std::uint32_t l = 1; l < line; ++l)
+        if ((i = next_line(text, i)) == std::string_view::npos) return '\0';
     for (std::uint32_t c = 1; i < text.size(); ++i) {
         if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // UTF-8 continuation byte
         if (text[i] == '\n' || text[i] == '\r') return '\0';
@@ -569,28 +574,23 @@ SegmentEnd parse_segment(std::string_view segment, std::uint32_t line_base, Buil
     return end;
 }
 
-// Offsets of the lines that start with a document start marker (`---` followed by a space, a
-// tab or a line break): the only places where a new document can begin whatever came before,
-// since the marker is forbidden inside any node (YAML 1.2 §9.1.2). Line breaks are LF, CRLF or
-// a lone CR (YAML 1.2 b-break), as libfyaml counts them.
+// A line that starts with a document start marker (`---` followed by a space, a tab or a line
+// break): the only place where a new document can begin whatever came before, since the marker
+// is forbidden inside any node (YAML 1.2 §9.1.2).
 struct MarkerLine {
     std::size_t offset;
     std::uint32_t line;  // 1-based
 };
 
+// The first marker line after line `after_line`, scanning from `from` (the start of line
+// `from_line`).
 std::optional<MarkerLine> next_marker_after(std::string_view text, std::size_t from, std::uint32_t from_line,
                                             std::uint32_t after_line) {
-    std::size_t i = from;
-    std::uint32_t line = from_line;
-    while (i < text.size()) {
-        if (line > after_line && text.compare(i, 3, "---") == 0 &&
+    for (std::size_t i = from; i < text.size(); i = next_line(text, i), ++from_line) {
+        if (from_line > after_line && text.compare(i, 3, "---") == 0 &&
             (i + 3 == text.size() || text[i + 3] == ' ' || text[i + 3] == '\t' || text[i + 3] == '\n' ||
              text[i + 3] == '\r'))
-            return MarkerLine{i, line};
-        std::size_t nl = text.find_first_of("\r\n", i);
-        if (nl == std::string_view::npos) return std::nullopt;
-        i = nl + ((text[nl] == '\r' && nl + 1 < text.size() && text[nl + 1] == '\n') ? 2 : 1);
-        ++line;
+            return MarkerLine{i, from_line};
     }
     return std::nullopt;
 }
