@@ -174,8 +174,8 @@ svc:
     {"alias-of-sequence", "hosts: &h [a, b]\nagain: *h\n"},
     {"anchored-flow-over-lines", "a: &x [\n1]\nb: *x\n"},
     {"anchor-names-with-dots-and-slashes", "a: &x.y/z 1\nb: *x.y/z\n", Expect::OnlyPyYamlRejects,
-     "YAML 1.2 anchors may hold any non-space, non-flow-indicator character; PyYAML takes only "
-     "letters, digits, '-' and '_'"},
+     "YAML 1.2 anchors may hold any non-space, non-flow-indicator character; PyYAML and go-yaml "
+     "take only letters, digits, '-' and '_'"},
     // ---- complex keys and document markers ----
     {"explicit-key", "? long key\n: value\n? other\n: [1, 2]\n"},
     {"explicit-block-scalar-key", "? |\n  block key\n: v\n"},
@@ -205,12 +205,12 @@ kind: Service
     // ---- tabs ----
     {"tab-inside-quoted-scalar", "a: \"x\ty\"\nb: 'tab\there'\n"},
     {"tabs-as-separation", "a: x\ty\nb: v\t# comment\nc: [1,\t2]\n", Expect::OnlyPyYamlRejects,
-     "YAML 1.2 allows tabs inside plain scalars and as separation (s-separate-in-line); PyYAML's "
-     "scanner refuses a tab wherever it looks for the next token"},
+     "YAML 1.2 allows tabs inside plain scalars and as separation (s-separate-in-line), and "
+     "kubectl (go-yaml) reads them so; PyYAML's scanner refuses a tab where it looks for a token"},
     {"tab-indentation", "a:\n\tb: 1\n", Expect::BothReject},
     {"tab-line-before-comment", "a: b\n\t# a tab-indented comment line\nc: d\n", Expect::OnlyPyYamlRejects,
-     "YAML 1.2 allows tabs as separation before a comment (s-separate-in-line); PyYAML's "
-     "scanner takes a tab at the start of a line for indentation"},
+     "YAML 1.2 allows tabs as separation before a comment (s-separate-in-line); PyYAML and "
+     "go-yaml take a tab at the start of a line for indentation"},
     // ---- CloudFormation ----
     {"cloudformation-short-form-tags", R"(Resources:
   Bucket:
