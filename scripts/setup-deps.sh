@@ -38,6 +38,8 @@ APT_PACKAGES=(
   # integration suites: GNU time (peak RSS), HTTP client, file(1), python3 (zip extraction in
   # helm.sh), git
   time curl file python3 git ca-certificates
+  # YamlPyYaml.* unit tests: PyYAML is the reference the YAML layer is compared with (test-only)
+  python3-yaml
   # build.sh: daemonless containers and a local registry (../shared/LAB.md)
   buildah podman skopeo runc slirp4netns uidmap containernetworking-plugins docker-registry
   # hello.sh: promtool check metrics

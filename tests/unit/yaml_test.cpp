@@ -231,7 +231,7 @@ TEST(YamlParse, DuplicateKeysAreErrorsWithBothPositions) {
 TEST(YamlParse, SyntaxErrorsCarryPositions) {
     auto s = y::parse("a: \"x\n", "bad.yaml");
     ASSERT_FALSE(s.ok());
-    EXPECT_EQ(s.errors[0].mark, (y::Mark{1, 5}));
+    EXPECT_EQ(s.errors[0].mark, (y::Mark{1, 4}));  // the opening quote
     EXPECT_EQ(s.errors[0].message, "double-quoted scalar without closing quote");
     auto t = y::parse("a:\n\tb: 1\n", "tab.yaml");
     ASSERT_FALSE(t.ok());
@@ -331,4 +331,165 @@ TEST(YamlEmit, Deterministic) {
     EXPECT_EQ(y::emit(doc), y::emit(doc));
     EXPECT_EQ(y::emit(doc), "b: 1\na:\n  z: 1\n  w: 2\n");
     EXPECT_EQ(y::emit_stream({doc, doc}), "b: 1\na:\n  z: 1\n  w: 2\n---\nb: 1\na:\n  z: 1\n  w: 2\n");
+}
+
+// ---- what kubectl reads (issue 9): lenient indentation, resynchronisation after an error ----
+
+TEST(YamlParse, FlowCollectionsIndentedLikeKubectlAcceptsThem) {
+    // The three examples of issue 9: go-yaml (kubectl) and PyYAML accept them; YAML 1.2 does not.
+    const std::string command = "spec:\n  containers:\n    - name: web\n      command: [\n        \"nginx\",\n"
+                                "        \"-g\",\n        \"daemon off;\"\n      ]\n";
+    const std::string labels = "metadata:\n  labels: {\n    a: b\n  }\n";
+    const std::string data = "data:\n  k: \"line one\n  continued at key indent\"\n  other: [a,\n  b]\n";
+
+    auto s = y::parse(command, "c.yaml");
+    ASSERT_TRUE(s.ok()) << s.errors[0].message;
+    const y::Node* cmd = root_of(s)->find("spec")->find("containers")->items[0]->find("command");
+    ASSERT_NE(cmd, nullptr);
+    EXPECT_EQ(y::to_json(*cmd, y::Dialect::Kubernetes), json::parse(R"(["nginx", "-g", "daemon off;"])"));
+    EXPECT_EQ(cmd->style, y::Style::Flow);
+    EXPECT_EQ(cmd->start, (y::Mark{4, 16}));
+    EXPECT_EQ(cmd->items[2]->start, (y::Mark{7, 9}));  // the opening quote
+
+    auto l = y::parse(labels, "l.yaml");
+    ASSERT_TRUE(l.ok()) << l.errors[0].message;
+    EXPECT_EQ(y::to_json(*root_of(l), y::Dialect::Kubernetes), json::parse(R"({"metadata": {"labels": {"a": "b"}}})"));
+    EXPECT_EQ(root_of(l)->find("metadata")->find("labels")->find_key("a")->start, (y::Mark{3, 5}));
+
+    auto d = y::parse(data, "d.yaml");
+    ASSERT_TRUE(d.ok()) << d.errors[0].message;
+    EXPECT_EQ(y::to_json(*root_of(d), y::Dialect::Kubernetes),
+              json::parse(R"({"data": {"k": "line one continued at key indent", "other": ["a", "b"]}})"));
+    EXPECT_EQ(root_of(d)->find("data")->find("k")->start, (y::Mark{2, 6}));
+    EXPECT_EQ(root_of(d)->find("data")->find("other")->items[1]->start, (y::Mark{5, 3}));
+
+    // The same inputs under YAML 1.2 to the letter: rejected, with libfyaml's positions.
+    y::ParseOptions strict;
+    strict.lenient_indentation = false;
+    auto sc = y::parse(command, "c.yaml", strict);
+    ASSERT_FALSE(sc.ok());
+    EXPECT_EQ(sc.errors[0].mark, (y::Mark{8, 7}));
+    EXPECT_EQ(sc.errors[0].message, "wrongly indented sequence end in flow mode");
+    EXPECT_FALSE(y::parse(labels, "l.yaml", strict).ok());
+    EXPECT_FALSE(y::parse(data, "d.yaml", strict).ok());
+}
+
+TEST(YamlParse, AnUnclosedFlowCollectionNamesItsBracket) {
+    auto s = y::parse("a: [b, c\nd: 1\n", "f.yaml");
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.errors[0].message.find("(the '[' at line 1, column 4 is still open here)") == std::string::npos, false)
+        << s.errors[0].message;
+    // columns count characters, not bytes
+    auto u = y::parse("\xC3\xBC\xC3\xBC: [a,\nb: c\n", "utf8.yaml");
+    ASSERT_FALSE(u.ok());
+    EXPECT_NE(u.errors[0].message.find("(the '[' at line 1, column 5 is still open here)"), std::string::npos)
+        << u.errors[0].message;
+    auto q = y::parse("\xC3\xBC: \"x\n", "utf8.yaml");
+    ASSERT_FALSE(q.ok());
+    EXPECT_EQ(q.errors[0].mark, (y::Mark{1, 4}));  // the quote
+    // on the bracket's own line there is nothing to add
+    auto t = y::parse("a: [b c: d: e]\n", "f.yaml");
+    ASSERT_FALSE(t.ok());
+    EXPECT_EQ(t.errors[0].message.find("still open"), std::string::npos) << t.errors[0].message;
+}
+
+TEST(YamlParse, ADocumentAfterASyntaxErrorIsStillRead) {
+    // A kubectl-style stream: the first document is broken, the privileged pod after it must
+    // still be there, with the positions it has in the file.
+    const std::string text =
+        "apiVersion: v1\n"            // 1
+        "kind: ConfigMap\n"           // 2
+        "data:\n"                     // 3
+        "  a: b: c\n"                 // 4  error
+        "  d: e\n"                    // 5
+        "---\n"                       // 6
+        "apiVersion: v1\n"            // 7
+        "kind: Pod\n"                 // 8
+        "metadata: {name: p}\n"       // 9
+        "spec:\n"                     // 10
+        "  containers:\n"             // 11
+        "    - name: c\n"             // 12
+        "      securityContext:\n"    // 13
+        "        privileged: true\n"; // 14
+    auto s = y::parse(text, "two.yaml");
+    ASSERT_EQ(s.errors.size(), 1u);
+    EXPECT_EQ(s.errors[0].mark, (y::Mark{4, 7}));
+    ASSERT_EQ(s.documents.size(), 2u);
+    EXPECT_EQ(s.documents[0].root(), nullptr);  // half a tree is no tree
+    const y::Node* pod = root_of(s, 1);
+    ASSERT_NE(pod, nullptr);
+    EXPECT_EQ(pod->start, (y::Mark{7, 1}));
+    EXPECT_EQ(pod->find("kind")->text, "Pod");
+    EXPECT_EQ(pod->find("kind")->start, (y::Mark{8, 7}));
+    const y::Node* priv =
+        pod->find("spec")->find("containers")->items[0]->find("securityContext")->find("privileged");
+    ASSERT_NE(priv, nullptr);
+    EXPECT_EQ(y::as_bool(*priv, y::Dialect::Kubernetes), true);
+    EXPECT_EQ(priv->start, (y::Mark{14, 21}));
+    EXPECT_EQ(pod->find("metadata")->find("name")->start, (y::Mark{9, 18}));
+}
+
+TEST(YamlParse, EveryBrokenDocumentIsReportedAndSkipped) {
+    const std::string text =
+        "a: 1\n"            // 1  doc 0: fine
+        "--- a: b: c\n"     // 2  doc 1: broken on its marker line
+        "---\n"             // 3  doc 2: broken (unclosed flow swallows nothing past the marker)
+        "x: [1, 2\n"        // 4
+        "---\r\n"           // 5  doc 3: fine, CRLF line ends from here
+        "y: 2\r\n"          // 6
+        "...\r\n"           // 7
+        "@bad\r\n"          // 8  doc 4: broken after an explicit end
+        "---\r\n"           // 9  doc 5: fine
+        "z: \"q\"\r\n";     // 10
+    auto s = y::parse(text, "many.yaml");
+    ASSERT_EQ(s.errors.size(), 3u) << s.errors[0].message;
+    EXPECT_EQ(s.errors[0].mark.line, 2u);
+    EXPECT_EQ(s.errors[1].mark.line, 5u);  // the marker inside the open flow sequence
+    EXPECT_NE(s.errors[1].message.find("the '[' at line 4, column 4 is still open"), std::string::npos)
+        << s.errors[1].message;
+    EXPECT_EQ(s.errors[2].mark, (y::Mark{8, 1}));
+    ASSERT_EQ(s.documents.size(), 6u);
+    EXPECT_EQ(y::to_json(*root_of(s, 0), y::Dialect::Core12), json::parse(R"({"a": 1})"));
+    EXPECT_EQ(root_of(s, 1), nullptr);
+    EXPECT_EQ(root_of(s, 2), nullptr);
+    ASSERT_NE(root_of(s, 3), nullptr);
+    EXPECT_EQ(root_of(s, 3)->find("y")->start, (y::Mark{6, 4}));
+    EXPECT_EQ(root_of(s, 4), nullptr);
+    ASSERT_NE(root_of(s, 5), nullptr);
+    EXPECT_EQ(root_of(s, 5)->find("z")->text, "q");
+    EXPECT_EQ(root_of(s, 5)->find("z")->start, (y::Mark{10, 4}));
+}
+
+TEST(YamlParse, NoDocumentMarkerAfterTheErrorMeansNothingMore) {
+    auto s = y::parse("a: 1\n---\nb: [\nc: 2\n", "end.yaml");
+    ASSERT_EQ(s.errors.size(), 1u);
+    ASSERT_EQ(s.documents.size(), 2u);
+    EXPECT_NE(root_of(s, 0), nullptr);
+    EXPECT_EQ(root_of(s, 1), nullptr);
+    // `---` inside a block scalar's text, indented, is text, not a marker
+    auto t = y::parse("a: [\nb: |\n  ---\n  x: 1\n", "blk.yaml");
+    ASSERT_FALSE(t.ok());
+    EXPECT_EQ(t.documents.size(), 1u);
+    EXPECT_EQ(root_of(t, 0), nullptr);
+}
+
+TEST(YamlParse, TagsRedefinedByTagDirectivesAreResolved) {
+    auto s = y::parse("%TAG ! tag:example.com,2000:app/\n%TAG !e! tag:e.com/\n---\n- !foo a\n- !e!x%21 b\n- ! c\n"
+                      "- !!str d\n---\n- !Ref e\n- !<tag:v> f\n",
+                      "tags.yaml");
+    ASSERT_TRUE(s.ok()) << s.errors[0].message;
+    EXPECT_EQ(root_of(s, 0)->items[0]->tag, "tag:example.com,2000:app/foo");
+    EXPECT_EQ(root_of(s, 0)->items[1]->tag, "tag:e.com/x!");
+    EXPECT_EQ(root_of(s, 0)->items[2]->tag, "!");  // the non-specific tag stays
+    EXPECT_EQ(root_of(s, 0)->items[3]->tag, "!!str");
+    // directives end with their document; CloudFormation's short forms stay as written
+    EXPECT_EQ(root_of(s, 1)->items[0]->tag, "!Ref");
+    EXPECT_EQ(root_of(s, 1)->items[1]->tag, "tag:v");
+}
+
+TEST(YamlParse, DuplicateEmptyKeysArePlacedAtTheirValues) {
+    auto s = y::parse(": a\n: b\n", "empty-keys.yaml");
+    ASSERT_EQ(s.errors.size(), 1u);
+    EXPECT_EQ(s.errors[0].mark, (y::Mark{2, 3}));
+    EXPECT_EQ(s.errors[0].message, "duplicate key '' (first defined at line 1, column 3)");
 }

@@ -192,12 +192,14 @@ LoadResult load(std::string_view text, const std::string& file) {
     for (const auto& e : stream.errors) problems.push_back(Problem{file, e.mark, "", e.message});
 
     const Node* root = nullptr;
+    bool first = true;  // a document broken by a syntax error (no root) still is the spec's
     for (std::size_t i = 0; i < stream.documents.size(); ++i) {
         const Node* r = stream.documents[i].root();
-        if (!r) continue;
-        if (!root) {
+        if (!r && stream.errors.empty()) continue;
+        if (first) {
             root = r;
-        } else if (!r->is_null()) {
+            first = false;
+        } else if (r && !r->is_null()) {
             problems.push_back(Problem{file, r->start, "",
                                        "expected a single YAML document, found another one (coconut.yaml holds one "
                                        "spec)"});

@@ -92,10 +92,17 @@ struct Stream {
 struct ParseOptions {
     bool allow_duplicate_keys = false;   // when false, a repeated key is an error (first wins)
     std::size_t max_depth = 512;         // deeper nesting is an error, not a stack overflow
+    // Accept what go-yaml (kubectl), PyYAML and ruamel accept although YAML 1.2 forbids it: flow
+    // collections whose items or closing bracket are indented less than their parent, and quoted
+    // scalars continued at or left of their key's column. false: YAML 1.2 to the letter (the
+    // YAML Test Suite's verdicts).
+    bool lenient_indentation = true;
 };
 
 // Parses a whole YAML stream. Never throws on bad input and never prints: every problem is a
 // Diagnostic with a position. Binary input (NUL bytes, invalid UTF-8) is rejected up front.
+// After a syntax error, parsing resumes at the next `---` line: the broken document stays in
+// `documents` with no root, the documents after it are there with their own positions.
 Stream parse(std::string_view text, std::string file, const ParseOptions& options = {});
 
 // "FILE:LINE:COL" for messages.

@@ -101,11 +101,6 @@ Mark mark_of_offset(std::string_view s, std::size_t offset) {
     return m;
 }
 
-Mark to_mark(const fy_mark* m) {
-    if (!m) return {};
-    return Mark{static_cast<std::uint32_t>(m->line + 1), static_cast<std::uint32_t>(m->column + 1)};
-}
-
 std::string token_text(fy_token* t) {
     if (!t) return {};
     size_t len = 0;
@@ -113,14 +108,33 @@ std::string token_text(fy_token* t) {
     return s ? std::string(s, len) : std::string();
 }
 
-std::string tag_text(fy_token* t) {
+// Handles that a %TAG directive of the current document redefines, with their prefixes.
+using TagDirectives = std::unordered_map<std::string, std::string>;
+
+TagDirectives tag_directives(fy_document_state* state) {
+    TagDirectives out;
+    if (!state || !fy_document_state_tags_explicit(state)) return out;
+    void* iter = nullptr;
+    while (const fy_tag* t = fy_document_state_tag_directive_iterate(state, &iter))
+        if (t->handle && t->prefix && !fy_document_state_tag_is_default(state, t)) out[t->handle] = t->prefix;
+    return out;
+}
+
+// The tag as written ("!!str", "!Ref", "!<tag:x>" gives "tag:x"), except that a handle a %TAG
+// directive redefines is resolved to its prefix: under `%TAG ! tag:example.com,2000:app/`,
+// `!foo` is tag:example.com,2000:app/foo, not the local tag !foo. The non-specific tag `!`
+// (suffix empty) stays "!" whatever the directives say.
+std::string tag_text(fy_token* t, const TagDirectives& directives) {
     if (!t) return {};
     size_t hl = 0, sl = 0;
     const char* h = fy_tag_token_handle(t, &hl);
     const char* s = fy_tag_token_suffix(t, &sl);
-    std::string out;
-    if (h) out.append(h, hl);
-    if (s) out.append(s, sl);
+    std::string handle = h ? std::string(h, hl) : std::string();
+    std::string suffix = s ? std::string(s, sl) : std::string();
+    if (!handle.empty() && !suffix.empty()) {
+        if (auto it = directives.find(handle); it != directives.end()) return it->second + suffix;
+    }
+    std::string out = handle + suffix;
     if (out.empty()) out = token_text(t);
     return out;
 }
@@ -148,21 +162,49 @@ public:
 
     void error(Mark m, std::string msg) { m_out.errors.push_back(Diagnostic{m, std::move(msg)}); }
 
+    // A new libfyaml run over the input from absolute line `base + 1` on.
+    void start_segment(std::uint32_t base) {
+        m_line_base = base;
+        m_segment_doc = nullptr;
+    }
+    // A libfyaml mark as a 1-based Mark in the whole input.
+    [[nodiscard]] Mark mark(const fy_mark* m) const {
+        if (!m) return {};
+        return Mark{static_cast<std::uint32_t>(m->line + 1) + m_line_base, static_cast<std::uint32_t>(m->column + 1)};
+    }
+
     void begin_document() {
         m_out.documents.emplace_back();
         m_doc = &m_out.documents.back();
+        m_segment_doc = m_doc;
+        m_ended_implicitly = false;
         m_anchors.clear();
         m_stack.clear();
         m_has_alias = false;
         m_node_count = 0;
     }
 
-    void end_document() {
+    void end_document(bool implicit) {
         if (m_doc && m_doc->root() && m_has_alias) check_expansion();
         m_doc = nullptr;
+        m_ended_implicitly = implicit;
     }
 
-    // Attaches a finished-or-open node to its parent; returns false when nesting is too deep.
+    // The input broke off inside a document: it keeps its place in the stream (so later
+    // documents keep their index) but has no root, so nobody reads half a tree. That is the open
+    // document, or the one libfyaml ended implicitly just before reporting the error (it does so
+    // for `--- a: b: c`); after an explicit `...` the error is in a new document, and an empty
+    // one stands for it.
+    void abandon_document() {
+        if (!m_doc && m_segment_doc && m_ended_implicitly) m_doc = m_segment_doc;
+        if (!m_doc) begin_document();
+        m_doc->set_root(nullptr);
+        m_stack.clear();
+        m_doc = nullptr;
+        m_segment_doc = nullptr;
+    }
+
+    // Attaches a finished-or-open node to its parent.
     void attach(const Node* n) {
         if (m_stack.empty()) {
             m_doc->set_root(n);
@@ -225,6 +267,12 @@ public:
     }
 
     Document* doc() { return m_doc; }
+    // The outermost flow collection ([..] or {..}) still open; nullptr when none.
+    [[nodiscard]] const Node* outermost_open_flow() const {
+        for (const auto& f : m_stack)
+            if (f.node->style == Style::Flow) return f.node;
+        return nullptr;
+    }
     std::size_t depth() const { return m_stack.size(); }
 
 private:
@@ -233,21 +281,29 @@ private:
                (k->tag.empty() || k->tag == "!!merge");
     }
 
+    // Where a key is, for messages: an empty key (`: value`) has no position of its own, so
+    // its value's (or failing that the mapping's) stands in.
+    static Mark key_mark(const Pair& p, const Node& mapping) {
+        if (p.key->start.line != 0) return p.key->start;
+        if (p.value->start.line != 0) return p.value->start;
+        return mapping.start;
+    }
+
     void finish_mapping(Node& m) {
         bool has_merge = false;
         for (const auto& p : m.pairs) has_merge = has_merge || is_merge_key(p.key);
         std::vector<Pair> out;
         out.reserve(m.pairs.size());
         // Own keys first determine precedence; detect duplicates among them.
-        std::unordered_map<std::string_view, const Node*> seen;
+        std::unordered_map<std::string_view, Mark> seen;
         seen.reserve(m.pairs.size() * 2);
         for (const auto& p : m.pairs) {
             if (is_merge_key(p.key) || p.key->kind != Kind::Scalar) continue;
-            auto [it, inserted] = seen.emplace(p.key->text, p.key);
+            auto [it, inserted] = seen.emplace(p.key->text, key_mark(p, m));
             if (!inserted && !m_opts.allow_duplicate_keys) {
-                error(p.key->start, "duplicate key '" + p.key->text + "' (first defined at line " +
-                                        std::to_string(it->second->start.line) + ", column " +
-                                        std::to_string(it->second->start.column) + ")");
+                error(key_mark(p, m), "duplicate key '" + p.key->text + "' (first defined at line " +
+                                          std::to_string(it->second.line) + ", column " +
+                                          std::to_string(it->second.column) + ")");
             }
         }
         if (!has_merge && (m_opts.allow_duplicate_keys || seen.size() == m.pairs.size())) return;
@@ -330,6 +386,9 @@ private:
     Stream& m_out;
     const ParseOptions& m_opts;
     Document* m_doc = nullptr;
+    Document* m_segment_doc = nullptr;  // the last document begun in this segment
+    bool m_ended_implicitly = false;    // ... and it ended without `...`
+    std::uint32_t m_line_base = 0;
     std::vector<Frame> m_stack;
     std::unordered_map<std::string, const Node*> m_anchors;
     bool m_has_alias = false;
@@ -339,23 +398,47 @@ private:
 struct ParserDeleter {
     void operator()(fy_parser* p) const { fy_parser_destroy(p); }
 };
+// fy_diag_destroy, not fy_diag_unref: in libfyaml 0.7.12 only destroy frees the diagnostics
+// it collected (about 540 bytes per syntax error, leaked with unref; seen with valgrind). The
+// parser, which holds a reference, is destroyed first.
 struct DiagDeleter {
-    void operator()(fy_diag* d) const { fy_diag_unref(d); }
+    void operator()(fy_diag* d) const { fy_diag_destroy(d); }
 };
 
-}  // namespace
+// The offset where the line after the one holding offset `i` begins; npos on the last line.
+// Line breaks are LF, CRLF or a lone CR (YAML 1.2 b-break), as libfyaml counts them.
+std::size_t next_line(std::string_view text, std::size_t i) {
+    const std::size_t nl = text.find_first_of("\r\n", i);
+    if (nl == std::string_view::npos) return nl;
+    return nl + ((text[nl] == '\r' && nl + 1 < text.size() && text[nl + 1] == '\n') ? 2 : 1);
+}
 
-Stream parse(std::string_view text, std::string file, const ParseOptions& options) {
-    Stream out;
-    out.file = std::move(file);
-    if (auto bad = find_bad_byte(text)) {
-        Mark m = mark_of_offset(text, bad->offset);
-        out.errors.push_back(Diagnostic{
-            m, bad->nul ? "binary input: NUL byte at offset " + std::to_string(bad->offset) + "; expected YAML text"
-                        : "invalid UTF-8 at offset " + std::to_string(bad->offset) + "; expected YAML text"});
-        return out;
+// The character at 1-based (line, column) of `text`, columns counted in code points as libfyaml
+// counts them; '\0' when there is none.
+char char_at(std::string_view text, std::uint32_t line, std::uint32_t column) {
+    std::size_t i = 0;
+    for (std::uint32_t l = 1; l < line; ++l)
+        if ((i = next_line(text, i)) == std::string_view::npos) return '\0';
+    for (std::uint32_t c = 1; i < text.size(); ++i) {
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;  // UTF-8 continuation byte
+        if (text[i] == '\n' || text[i] == '\r') return '\0';
+        if (c++ == column) return text[i];
     }
+    return '\0';
+}
 
+// How one libfyaml run over a part of the input ended.
+struct SegmentEnd {
+    bool failed = false;        // a syntax error (or our nesting limit) stopped it
+    std::uint32_t doc_line = 0; // absolute line where the document being read when it stopped began
+};
+
+// Parses `segment` (which starts at the beginning of absolute line `line_base + 1`) into `b`.
+// `previous_errors`: where the errors of the previous run begin in out.errors.
+SegmentEnd parse_segment(std::string_view segment, std::uint32_t line_base, Builder& b, Stream& out,
+                         const ParseOptions& options, std::size_t previous_errors) {
+    SegmentEnd end;
+    end.doc_line = line_base + 1;
     fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = nullptr;
@@ -365,40 +448,56 @@ Stream parse(std::string_view text, std::string file, const ParseOptions& option
     fy_diag_set_collect_errors(diag.get(), true);
 
     fy_parse_cfg cfg{};
-    cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2 |
-                                                FYPCF_JSON_NONE | FYPCF_ALLOW_DUPLICATE_KEYS |
-                                                FYPCF_DISABLE_DEPTH_LIMIT);
+    unsigned flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_JSON_NONE |
+                     FYPCF_ALLOW_DUPLICATE_KEYS | FYPCF_DISABLE_DEPTH_LIMIT;
+    // Flow collections whose items or closing bracket sit left of where YAML 1.2 wants them,
+    // and quoted scalars continued at (or left of) their key's column: go-yaml (kubectl), PyYAML
+    // and ruamel accept both, and real manifests are full of them (`command: [` ... `]` at the
+    // key's column). libfyaml's sloppy mode covers exactly these; the rest of its checks stay.
+    if (options.lenient_indentation) flags |= FYPCF_SLOPPY_FLOW_INDENTATION;
+    cfg.flags = static_cast<fy_parse_cfg_flags>(flags);
     cfg.diag = diag.get();
     std::unique_ptr<fy_parser, ParserDeleter> parser(fy_parser_create(&cfg));
     if (!parser) {
         out.errors.push_back(Diagnostic{{}, "internal error: cannot create the YAML parser"});
-        return out;
+        return end;
     }
-    // libfyaml keeps a pointer to the input; `text` outlives the parser.
-    if (fy_parser_set_string(parser.get(), text.data(), text.size()) != 0) {
+    // libfyaml keeps a pointer to the input; `segment` outlives the parser.
+    if (fy_parser_set_string(parser.get(), segment.data(), segment.size()) != 0) {
         out.errors.push_back(Diagnostic{{}, "internal error: cannot set the YAML parser input"});
-        return out;
+        return end;
     }
 
-    Builder b(out, options);
-    bool failed = false;
-    while (!failed) {
+    b.start_segment(line_base);
+    bool implicit_doc = false;  // the document has no `---`: it begins at its first node
+    TagDirectives directives;
+    while (!end.failed) {
         fy_event* ev = fy_parser_parse(parser.get());
         if (!ev) break;
-        const Mark start = to_mark(fy_event_start_mark(ev));
+        const Mark start = b.mark(fy_event_start_mark(ev));
+        if (implicit_doc && start.line != 0 && ev->type != FYET_DOCUMENT_START) {
+            end.doc_line = start.line;
+            implicit_doc = false;
+        }
         switch (ev->type) {
-            case FYET_DOCUMENT_START: b.begin_document(); break;
-            case FYET_DOCUMENT_END: b.end_document(); break;
+            case FYET_DOCUMENT_START:
+                b.begin_document();
+                directives = tag_directives(ev->document_start.document_state);
+                implicit_doc = start.line == 0;  // libfyaml gives no mark for an implicit start
+                if (!implicit_doc) end.doc_line = start.line;
+                break;
+            case FYET_DOCUMENT_END: b.end_document(ev->document_end.implicit); break;
             case FYET_SCALAR: {
                 if (!b.doc()) break;
+                // An empty scalar (`key:` with no value) has no position: {0,0} (see Mark).
                 Node* n = b.new_node(Kind::Scalar, start);
                 n->style = scalar_style(ev->scalar.value);
                 // libfyaml marks a quoted scalar at its first character inside the quotes;
                 // users (and our messages) point at the opening quote.
                 if (n->is_quoted() && n->start.column > 1) --n->start.column;
                 n->text = token_text(ev->scalar.value);
-                n->tag = tag_text(ev->scalar.tag);
-                n->end = to_mark(fy_event_end_mark(ev));
+                n->tag = tag_text(ev->scalar.tag, directives);
+                n->end = b.mark(fy_event_end_mark(ev));
                 b.anchor(ev->scalar.anchor, n);
                 b.attach(n);
                 break;
@@ -417,31 +516,116 @@ Stream parse(std::string_view text, std::string file, const ParseOptions& option
                 const bool seq = ev->type == FYET_SEQUENCE_START;
                 Node* n = b.new_node(seq ? Kind::Sequence : Kind::Mapping, start);
                 n->style = fy_event_get_node_style(ev) == FYNS_FLOW ? Style::Flow : Style::Block;
-                n->tag = tag_text(seq ? ev->sequence_start.tag : ev->mapping_start.tag);
+                n->tag = tag_text(seq ? ev->sequence_start.tag : ev->mapping_start.tag, directives);
                 b.anchor(seq ? ev->sequence_start.anchor : ev->mapping_start.anchor, n);
                 b.attach(n);
-                if (!b.open(n)) failed = true;
+                if (!b.open(n)) end.failed = true;
                 break;
             }
             case FYET_SEQUENCE_END:
-            case FYET_MAPPING_END: b.close(to_mark(fy_event_end_mark(ev))); break;
+            case FYET_MAPPING_END: b.close(b.mark(fy_event_end_mark(ev))); break;
             default: break;
         }
         fy_parser_event_free(parser.get(), ev);
     }
 
     // libfyaml's own diagnostics (syntax errors) carry line:column.
+    bool syntax_error = false;
     void* iter = nullptr;
     while (fy_diag_error* e = fy_diag_errors_iterate(diag.get(), &iter)) {
         if (e->type < FYET_ERROR) continue;
         // fy_diag_error positions are already 1-based (unlike fy_mark's)
-        Mark m{static_cast<std::uint32_t>(e->line > 0 ? e->line : 1), static_cast<std::uint32_t>(e->column > 0 ? e->column : 1)};
-        out.errors.push_back(Diagnostic{m, e->msg ? e->msg : "invalid YAML"});
+        Mark rel{static_cast<std::uint32_t>(e->line > 0 ? e->line : 1),
+                 static_cast<std::uint32_t>(e->column > 0 ? e->column : 1)};
+        std::string message = e->msg ? e->msg : "invalid YAML";
+        // libfyaml puts an unclosed quote's error on the character after the quote; point at
+        // the quote itself, as we do for quoted scalars.
+        if (message.find("quoted scalar without closing quote") != std::string::npos && rel.column > 1) {
+            char before = char_at(segment, rel.line, rel.column - 1);
+            if (before == '"' || before == '\'') --rel.column;
+        }
+        // A flow collection left open is reported where the parser gives up, often lines later
+        // (lenient indentation lets it run on): name the bracket that is still open. (Not for
+        // a closing bracket that is merely indented wrongly: that one is there.)
+        if (!syntax_error && message.find("wrongly indented") == std::string::npos) {
+            if (const Node* flow = b.outermost_open_flow(); flow && flow->start.line < rel.line + line_base) {
+                const char bracket = char_at(segment, flow->start.line - line_base, flow->start.column);
+                if (bracket == '[' || bracket == '{')
+                    message += std::string(" (the '") + bracket + "' at line " + std::to_string(flow->start.line) +
+                               ", column " + std::to_string(flow->start.column) + " is still open here)";
+            }
+        }
+        syntax_error = true;
+        Diagnostic d{Mark{line_base + rel.line, rel.column}, std::move(message)};
+        // After a resynchronisation the same error can be met again: report it once. (Only the
+        // previous run's errors can repeat; looking no further keeps this linear.)
+        if (std::find_if(out.errors.begin() + static_cast<std::ptrdiff_t>(previous_errors), out.errors.end(),
+                         [&d](const Diagnostic& x) { return x.mark == d.mark && x.message == d.message; }) ==
+            out.errors.end())
+            out.errors.push_back(std::move(d));
     }
-    if (fy_parser_get_stream_error(parser.get()) && out.errors.empty())
-        out.errors.push_back(Diagnostic{{}, "invalid YAML"});
-    // Documents cut short by an error are incomplete: drop their roots so nobody reads half a tree.
-    if (!out.errors.empty() && b.depth() > 0 && !out.documents.empty()) out.documents.back().set_root(nullptr);
+    if (fy_parser_get_stream_error(parser.get())) {
+        // libfyaml stopped without saying why (seen with `--- |0`): point at the document
+        if (!syntax_error) out.errors.push_back(Diagnostic{Mark{end.doc_line, 1}, "invalid YAML"});
+        end.failed = true;
+    }
+    // A document cut short by an error is incomplete: drop its root so nobody reads half a tree.
+    if (end.failed) b.abandon_document();
+    return end;
+}
+
+// A line that starts with a document start marker (`---` followed by a space, a tab or a line
+// break): the only place where a new document can begin whatever came before, since the marker
+// is forbidden inside any node (YAML 1.2 §9.1.2).
+struct MarkerLine {
+    std::size_t offset;
+    std::uint32_t line;  // 1-based
+};
+
+// The first marker line after line `after_line`, scanning from `from` (the start of line
+// `from_line`).
+std::optional<MarkerLine> next_marker_after(std::string_view text, std::size_t from, std::uint32_t from_line,
+                                            std::uint32_t after_line) {
+    for (std::size_t i = from; i < text.size(); i = next_line(text, i), ++from_line) {
+        if (from_line > after_line && text.compare(i, 3, "---") == 0 &&
+            (i + 3 == text.size() || text[i + 3] == ' ' || text[i + 3] == '\t' || text[i + 3] == '\n' ||
+             text[i + 3] == '\r'))
+            return MarkerLine{i, from_line};
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+Stream parse(std::string_view text, std::string file, const ParseOptions& options) {
+    Stream out;
+    out.file = std::move(file);
+    if (auto bad = find_bad_byte(text)) {
+        Mark m = mark_of_offset(text, bad->offset);
+        out.errors.push_back(Diagnostic{
+            m, bad->nul ? "binary input: NUL byte at offset " + std::to_string(bad->offset) + "; expected YAML text"
+                        : "invalid UTF-8 at offset " + std::to_string(bad->offset) + "; expected YAML text"});
+        return out;
+    }
+
+    // libfyaml stops at the first syntax error. So that one broken document does not hide the
+    // rest of a stream (a privileged pod after an odd one must still be checked), parsing goes on
+    // from the next `---` line after the start of the broken document, with a fresh parser over
+    // the rest of the text; its positions are shifted back to lines of the whole input.
+    Builder b(out, options);
+    std::size_t offset = 0;
+    std::uint32_t line_base = 0;
+    std::size_t previous_errors = 0;
+    while (true) {
+        const std::size_t errors_before = out.errors.size();
+        const SegmentEnd end = parse_segment(text.substr(offset), line_base, b, out, options, previous_errors);
+        previous_errors = errors_before;
+        if (!end.failed) break;
+        auto next = next_marker_after(text, offset, line_base + 1, std::max(end.doc_line, line_base + 1));
+        if (!next) break;
+        offset = next->offset;
+        line_base = next->line - 1;
+    }
     return out;
 }
 
