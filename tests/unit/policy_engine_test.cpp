@@ -109,7 +109,9 @@ TEST(PolicyInputs, WalksDirectoriesHonouringGitignore) {
     dir.write("build/pod.yaml", k_privileged_pod);
     dir.write("sub/.gitignore", "ignored-here.yaml\n");
     dir.write("sub/ignored-here.yaml", k_privileged_pod);
+    dir.write("chart/Chart.yaml", "apiVersion: v2\nname: demo\nversion: 0.1.0\n");
     dir.write("chart/templates/deploy.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }\n");
+    dir.write("jinja/pod.yaml", std::string("apiVersion: v1\nkind: Pod\nmetadata: {name: {{ name }\n---\n") + k_privileged_pod);
     dir.write("README", "not a dockerfile\n");
     dir.write("img/Containerfile", "FROM debian:12\nUSER 10001\n");
     dir.write(".git/config.yaml", k_privileged_pod);
@@ -117,9 +119,15 @@ TEST(PolicyInputs, WalksDirectoriesHonouringGitignore) {
     ASSERT_TRUE(in.add_path(dir.path().string()).has_value());
     std::vector<std::string> files;
     for (const auto& d : in.documents()) files.push_back(d.file->path.substr(dir.path().string().size() + 1));
-    EXPECT_EQ(files, (std::vector<std::string>{"img/Containerfile", "k8s/keep.generated.yaml", "k8s/pod.yaml",
-                                               "sub/top-only.yaml"}));
-    EXPECT_TRUE(in.parse_findings().empty()) << in.parse_findings()[0].message;
+    // The templated file's second document parses and is checked.
+    EXPECT_EQ(files, (std::vector<std::string>{"img/Containerfile", "jinja/pod.yaml", "k8s/keep.generated.yaml",
+                                               "k8s/pod.yaml", "sub/top-only.yaml"}));
+    // The chart's templates: one INPUT-HELM-TEMPLATE; the broken template outside a chart: one
+    // info PARSE-ERROR (a template's syntax, not the user's error), never a silent skip.
+    ASSERT_EQ(in.parse_findings().size(), 2u);
+    EXPECT_EQ(in.parse_findings()[0].rule, policy::k_helm_template_rule);
+    EXPECT_EQ(in.parse_findings()[1].rule, policy::k_parse_rule);
+    EXPECT_EQ(in.parse_findings()[1].severity, policy::Severity::Info);
     EXPECT_FALSE(in.add_path((dir.path() / "missing").string()).has_value());
 }
 

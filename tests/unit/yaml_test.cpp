@@ -493,3 +493,23 @@ TEST(YamlParse, DuplicateEmptyKeysArePlacedAtTheirValues) {
     EXPECT_EQ(s.errors[0].mark, (y::Mark{2, 3}));
     EXPECT_EQ(s.errors[0].message, "duplicate key '' (first defined at line 1, column 3)");
 }
+
+// Hostile input: millions of repeated keys stop at the error budget (bounded diagnostics,
+// memory and time), and a repeated key is dropped as it arrives (the first wins).
+TEST(YamlLimits, RepeatedKeysStopAtTheErrorBudget) {
+    std::string text;
+    for (int i = 0; i < 200000; ++i) text += "a: 1\n";
+    coconut::yaml::ParseOptions options;
+    options.max_errors = 50;
+    const auto s = coconut::yaml::parse(text, "dup.yaml", options);
+    ASSERT_EQ(s.errors.size(), 51u);
+    EXPECT_EQ(s.errors[0].message, "duplicate key 'a' (first defined at line 1, column 1)");
+    EXPECT_EQ(s.errors[0].mark.line, 2u);
+    EXPECT_NE(s.errors.back().message.find("too many problems (50): the rest of the input was not read"), std::string::npos);
+    // A few repeats: all reported, the first value kept.
+    const auto small = coconut::yaml::parse("a: 1\nb: 2\na: 3\n", "x.yaml");
+    ASSERT_EQ(small.errors.size(), 1u);
+    ASSERT_NE(small.documents[0].root(), nullptr);
+    EXPECT_EQ(small.documents[0].root()->pairs.size(), 2u);
+    EXPECT_EQ(small.documents[0].root()->find("a")->text, "1");
+}

@@ -134,8 +134,15 @@ void Inputs::add_text_unguarded(std::string path, std::string text, bool explici
 void Inputs::add_yaml(const SourceFile& file, bool explicit_file) {
     yaml::Stream& stream = m_storage->streams.emplace_back(yaml::parse(file.text, file.path));
     if (!stream.ok()) {
-        // A Helm template or other templated YAML met while walking a directory is not ours.
-        if (!explicit_file && file.text.find("{{") != std::string::npos) return;
+        if (!explicit_file && file.text.find("{{") != std::string::npos) {
+            // Templated YAML met while walking (Jinja, envsubst-style templates outside a chart):
+            // its syntax errors are the template's, not the user's — one info finding says what
+            // was not read, and every document that does parse is still checked.
+            const auto& e = stream.errors.front();
+            add_finding(k_parse_rule, Severity::Info, file.path, e.mark.line == 0 ? yaml::Mark{1, 1} : e.mark,
+                        "looks like a template ({{ ... }}) and does not parse here (" + e.message +
+                            "); the documents that parse were checked");
+        } else {
         // One more than the cap is enough for add_text to write the summary; it is told the rest.
         const std::size_t shown = std::min(stream.errors.size(), k_max_parse_findings + 1);
         for (std::size_t i = 0; i < shown; ++i) {
@@ -143,6 +150,7 @@ void Inputs::add_yaml(const SourceFile& file, bool explicit_file) {
             add_finding(k_parse_rule, Severity::High, file.path, e.mark.line == 0 ? yaml::Mark{1, 1} : e.mark, e.message);
         }
         m_unlisted_parse_errors = stream.errors.size() - shown;
+        }
     }
     bool recognised = false;
     int index = 0;

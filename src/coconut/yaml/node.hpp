@@ -97,10 +97,16 @@ struct ParseOptions {
     // scalars continued at or left of their key's column. false: YAML 1.2 to the letter (the
     // YAML Test Suite's verdicts).
     bool lenient_indentation = true;
+    // Hostile input must not exhaust memory or time: after this many problems the rest of the
+    // input is not read (one more diagnostic says so). 20 MB of repeated keys would otherwise
+    // make millions of diagnostics.
+    std::size_t max_errors = 1000;
 };
 
 // Parses a whole YAML stream. Never throws on bad input and never prints: every problem is a
 // Diagnostic with a position. Binary input (NUL bytes, invalid UTF-8) is rejected up front.
+// Stops early (with a diagnostic) after options.max_errors problems, and when SIGINT/SIGTERM
+// arrived (util::interrupted()), so a huge input never delays Ctrl-C or `timeout`.
 // After a syntax error, parsing resumes at the next `---` line: the broken document stays in
 // `documents` with no root, the documents after it are there with their own positions.
 Stream parse(std::string_view text, std::string file, const ParseOptions& options = {});

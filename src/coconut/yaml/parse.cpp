@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "coconut/yaml/node.hpp"
+#include "coconut/util/signals.hpp"
 
 namespace coconut::yaml {
 
@@ -154,13 +155,32 @@ void silent_output(struct fy_diag*, void*, const char*, size_t) {}
 struct Frame {
     Node* node;
     Node* pending_key = nullptr;
+    // A mapping's scalar keys so far: a repeated key is reported (and, first wins, not kept)
+    // as it arrives, so millions of repeats never pile up in memory.
+    std::unordered_map<std::string_view, Mark> keys = {};
 };
 
 class Builder {
 public:
     Builder(Stream& out, const ParseOptions& opts) : m_out(out), m_opts(opts) {}
 
-    void error(Mark m, std::string msg) { m_out.errors.push_back(Diagnostic{m, std::move(msg)}); }
+    void error(Mark m, std::string msg) {
+        if (m_stopped) return;
+        if (m_out.errors.size() >= m_opts.max_errors) {
+            m_out.errors.push_back(Diagnostic{m, "too many problems (" + std::to_string(m_opts.max_errors) +
+                                                     "): the rest of the input was not read"});
+            m_stopped = true;
+            return;
+        }
+        m_out.errors.push_back(Diagnostic{m, std::move(msg)});
+    }
+    // Set when the error budget is spent or the run was interrupted: parsing stops.
+    [[nodiscard]] bool stopped() const { return m_stopped; }
+    void stop(Mark m, std::string msg) {
+        if (m_stopped) return;
+        m_out.errors.push_back(Diagnostic{m, std::move(msg)});
+        m_stopped = true;
+    }
 
     // A new libfyaml run over the input from absolute line `base + 1` on.
     void start_segment(std::uint32_t base) {
@@ -216,8 +236,18 @@ public:
         } else if (!f.pending_key) {
             f.pending_key = const_cast<Node*>(n);
         } else {
-            f.node->pairs.push_back(Pair{f.pending_key, n});
+            Pair p{f.pending_key, n};
             f.pending_key = nullptr;
+            if (!m_opts.allow_duplicate_keys && p.key->kind == Kind::Scalar && !is_merge_key(p.key)) {
+                auto [it, inserted] = f.keys.emplace(p.key->text, key_mark(p, *f.node));
+                if (!inserted) {
+                    error(key_mark(p, *f.node), "duplicate key '" + p.key->text + "' (first defined at line " +
+                                                    std::to_string(it->second.line) + ", column " +
+                                                    std::to_string(it->second.column) + ")");
+                    return;   // the first wins
+                }
+            }
+            f.node->pairs.push_back(p);
         }
     }
 
@@ -276,6 +306,7 @@ public:
     std::size_t depth() const { return m_stack.size(); }
 
 private:
+    bool m_stopped = false;
     static bool is_merge_key(const Node* k) {
         return k->kind == Kind::Scalar && k->style == Style::Plain && k->text == "<<" &&
                (k->tag.empty() || k->tag == "!!merge");
@@ -297,14 +328,10 @@ private:
         // Own keys first determine precedence; detect duplicates among them.
         std::unordered_map<std::string_view, Mark> seen;
         seen.reserve(m.pairs.size() * 2);
+        // (Repeated own keys were reported, and dropped, as they arrived: see attach().)
         for (const auto& p : m.pairs) {
             if (is_merge_key(p.key) || p.key->kind != Kind::Scalar) continue;
-            auto [it, inserted] = seen.emplace(p.key->text, key_mark(p, m));
-            if (!inserted && !m_opts.allow_duplicate_keys) {
-                error(key_mark(p, m), "duplicate key '" + p.key->text + "' (first defined at line " +
-                                          std::to_string(it->second.line) + ", column " +
-                                          std::to_string(it->second.column) + ")");
-            }
+            seen.emplace(p.key->text, key_mark(p, m));
         }
         if (!has_merge && (m_opts.allow_duplicate_keys || seen.size() == m.pairs.size())) return;
         std::unordered_map<std::string_view, bool> placed;
@@ -429,6 +456,7 @@ char char_at(std::string_view text, std::uint32_t line, std::uint32_t column) {
 
 // How one libfyaml run over a part of the input ended.
 struct SegmentEnd {
+    bool stop = false;          // the error budget is spent or the run was interrupted: read no more
     bool failed = false;        // a syntax error (or our nesting limit) stopped it
     std::uint32_t doc_line = 0; // absolute line where the document being read when it stopped began
 };
@@ -471,7 +499,15 @@ SegmentEnd parse_segment(std::string_view segment, std::uint32_t line_base, Buil
     b.start_segment(line_base);
     bool implicit_doc = false;  // the document has no `---`: it begins at its first node
     TagDirectives directives;
+    std::size_t events = 0;
     while (!end.failed) {
+        // Ctrl-C / SIGTERM are honoured within a few thousand events, not after the whole file.
+        if ((++events & 4095) == 0 && util::interrupted()) b.stop({line_base + 1, 1}, "interrupted");
+        if (b.stopped()) {
+            end.failed = true;
+            end.stop = true;
+            break;
+        }
         fy_event* ev = fy_parser_parse(parser.get());
         if (!ev) break;
         const Mark start = b.mark(fy_event_start_mark(ev));
@@ -620,7 +656,7 @@ Stream parse(std::string_view text, std::string file, const ParseOptions& option
         const std::size_t errors_before = out.errors.size();
         const SegmentEnd end = parse_segment(text.substr(offset), line_base, b, out, options, previous_errors);
         previous_errors = errors_before;
-        if (!end.failed) break;
+        if (!end.failed || end.stop || b.stopped()) break;
         auto next = next_marker_after(text, offset, line_base + 1, std::max(end.doc_line, line_base + 1));
         if (!next) break;
         offset = next->offset;
