@@ -165,6 +165,50 @@ rc=0
 timeout 5 "$COCONUT" check "$B" --format json >/dev/null 2>&1 || rc=$?
 [[ $rc == 0 || $rc == 1 || $rc == 124 ]] && pass "timeout 5 coconut check BIG ends (exit $rc)" || fail "timeout 5: exit $rc"
 
+# --- the whole hostile tree at once: under 3 s and 500 MB, every problem reported -------------
+H="$WORK/hostile"
+mkdir -p "$H/sub" "$H/locked"
+cp "$T/sub/pod.yaml" "$H/locked/pod.yaml"
+chmod 000 "$H/locked"
+cp "$WORK/dup.yaml" "$H/dup.yaml"
+cp "$WORK/broken-then-pod.yaml" "$H/broken-then-pod.yaml"
+ln -s .. "$H/sub/up"
+ln -s ../sub "$H/sub/again"
+cat >"$H/flow.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: {
+  name: flow,
+  namespace: team
+}
+spec:
+  containers:
+    - name: app
+      image: registry.example.com/app:1.0.0
+      command: [
+        "nginx",
+        "-g",
+        "daemon off;"
+      ]
+YAML
+chmod -R a+rX "$H" 2>/dev/null || true
+chmod 000 "$H/locked"
+IT_TIMEOUT=30 expect_rc 1 "the hostile tree in one run" /usr/bin/time -f '%e %M' -o "$WORK/time" \
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$COCONUT" check "$H" --format json --fail-on critical
+read -r secs kb < <(tail -1 "$WORK/time")
+ok=1
+grep -q '"rule": "INPUT-UNREADABLE"' "$WORK/out" || { ok=0; echo "     no INPUT-UNREADABLE"; }
+grep -q 'more parse errors in this file are not listed' "$WORK/out" || { ok=0; echo "     duplicate keys not capped"; }
+[[ $(count_pod) == 1 ]] || { ok=0; echo "     the privileged pod after the broken document: $(count_pod) findings"; }
+grep -q '"file": "[^"]*flow.yaml", *"line": [0-9]*, *"column": [0-9]*, *"rule": "PARSE-ERROR"' "$WORK/out" && { ok=0; echo "     flow.yaml rejected"; }
+grep -q 'flow.yaml' "$WORK/out" || { ok=0; echo "     flow.yaml not checked"; }
+((ok)) && pass "every problem reported: unreadable dir, capped duplicates, pod after the broken document, flow-indented manifest read" ||
+  { fail "the hostile tree"; show "$WORK/out" 60; }
+awk -v s="$secs" -v k="$kb" 'BEGIN { exit !(s < 3 && k < 500 * 1024) }' &&
+  pass "the hostile tree in ${secs} s and $((kb / 1024)) MB (limits: 3 s, 500 MB)" ||
+  fail "the hostile tree took ${secs} s and $((kb / 1024)) MB"
+chmod 755 "$H/locked"
+
 # --- 7. flags and SARIF --------------------------------------------------------------------------
 IT_CWD="$T" expect_rc 1 "--ignore 'RULE -- reason' before a PATH leaves the PATH alone" \
   "$COCONUT" check --ignore 'K8S-IMAGE-DIGEST -- pinned by the release job' sub --format json
