@@ -2,6 +2,7 @@
 // behaviours the generic fixture harness cannot show (it always runs the Restricted profile).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <string>
 #include <vector>
@@ -48,6 +49,10 @@ TEST(K8sPod, FindsThePodSpecOfEveryKind) {
         {"PodTemplate",
          "apiVersion: v1\nkind: PodTemplate\nmetadata:\n  name: t\ntemplate:\n  spec:\n    containers:\n      - name: c\n"
          "        image: x:1\n"},
+        {"DeploymentConfig",
+         "apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\nmetadata:\n  name: dc\nspec:\n"
+         "  selector: {app: dc}\n  template:\n    metadata:\n      labels: {app: dc}\n    spec:\n"
+         "      containers:\n        - name: c\n          image: x:1\n"},
     };
     for (const auto& [kind, text] : cases) {
         SCOPED_TRACE(kind);
@@ -190,6 +195,36 @@ spec:
     // 3 replicas through the HPA: the PDB and spreading rules apply.
     EXPECT_EQ(findings_of("K8S-PDB-MISSING", text).size(), 1u);
     EXPECT_EQ(findings_of("K8S-ANTI-AFFINITY", text).size(), 1u);
+}
+
+// OpenShift's DeploymentConfig is a workload like a Deployment: every pod rule applies, and its
+// pods keep running (so the probe rules apply too).
+TEST(K8sRules, DeploymentConfigIsAWorkloadKind) {
+    const auto& kinds = k8s::pod_kinds();
+    EXPECT_NE(std::find(kinds.begin(), kinds.end(), "DeploymentConfig"), kinds.end());
+    const auto& running = k8s::long_running_kinds();
+    EXPECT_NE(std::find(running.begin(), running.end(), "DeploymentConfig"), running.end());
+    const char* dc = R"(apiVersion: apps.openshift.io/v1
+kind: DeploymentConfig
+metadata:
+  name: legacy
+spec:
+  selector:
+    app: legacy
+  template:
+    metadata:
+      labels: {app: legacy}
+    spec:
+      hostNetwork: true
+      containers:
+        - name: legacy
+          image: registry.example.com/legacy:1.0.0
+)";
+    EXPECT_EQ(
+        findings_of("K8S-HOST-NETWORK", dc),
+        std::vector<std::string>{"12:20 the pod sets spec.hostNetwork: true and shares the node's network namespace"});
+    EXPECT_EQ(findings_of("K8S-LIVENESS-PROBE", dc),
+              std::vector<std::string>{"14:11 container \"legacy\" has no livenessProbe"});
 }
 
 }  // namespace
