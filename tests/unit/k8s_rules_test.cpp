@@ -225,6 +225,7 @@ spec:
         std::vector<std::string>{"12:20 the pod sets spec.hostNetwork: true and shares the node's network namespace"});
     EXPECT_EQ(findings_of("K8S-LIVENESS-PROBE", dc),
               std::vector<std::string>{"14:11 container \"legacy\" has no livenessProbe"});
+    EXPECT_TRUE(findings_of("K8S-SELECTOR-MISMATCH", dc).empty());
 }
 
 }  // namespace

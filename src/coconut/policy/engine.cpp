@@ -28,7 +28,7 @@ public:
                              "or is not a kind of input coconut knows. Nothing in the unparsable part was "
                              "checked, so every other rule is blind there.",
               .remediation = "Fix the syntax at the reported position (or exclude the file with .gitignore).",
-              .aliases = {"kube-linter:parse-error", "checkov:parsing-error"},
+              .aliases = {},
               .compliance = {},
               .no_compliance_reason = "input hygiene: a file that cannot be read cannot be assessed",
           }) {}
