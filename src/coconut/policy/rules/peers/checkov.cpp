@@ -55,7 +55,8 @@ std::vector<AliasEvidence> checkov() {
                 "(DOCKER_IMAGE_REGEX)",
                 "Fails a container or init container whose image has no '@' (digest) and whose tag is empty or "
                 "latest; a container without an image fails too.",
-                "coconut skips a container without an image (the API server rejects it)."},
+                "coconut skips a container without an image (the API server rejects it) and also checks "
+                "ephemeral containers."},
                {"CKV_K8S_16", "checkov/kubernetes/checks/resource/k8s/PrivilegedContainers.py",
                 "Fails a workload with a container or init container whose securityContext.privileged is true.",
                 "coconut also checks ephemeral containers."},

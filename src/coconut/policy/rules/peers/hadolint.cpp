@@ -35,8 +35,11 @@ std::vector<AliasEvidence> hadolint() {
             {"DL3006", "src/Hadolint/Rule/DL3006.hs",
              "Reports a FROM image with neither tag nor digest, unless it is scratch, starts with '$', or names "
              "an earlier stage.",
-             ""},
-            {"DL3007", "src/Hadolint/Rule/DL3007.hs", "Reports a FROM image tagged latest without a digest.", ""},
+             "coconut does not judge a reference containing a $VARIABLE anywhere (registry/$IMAGE), whose "
+             "value is unknown before the build."},
+            {"DL3007", "src/Hadolint/Rule/DL3007.hs", "Reports a FROM image tagged latest without a digest.",
+             "coconut does not judge a reference containing a $VARIABLE ($REGISTRY/app:latest), whose value is "
+             "unknown before the build."},
             {"DL3008", "src/Hadolint/Rule/DL3008.hs",
              "Reports an apt-get install whose package arguments are not all pinned: containing '=', containing "
              "'/', or ending in .deb.",

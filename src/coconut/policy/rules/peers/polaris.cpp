@@ -20,8 +20,8 @@ std::vector<AliasEvidence> polaris() {
             {"privilegeEscalationAllowed", "pkg/config/checks/privilegeEscalationAllowed.yaml",
              "Fails a container whose securityContext.allowPrivilegeEscalation is not false (unset included); a "
              "pod-level false (a field the pod securityContext does not have) is also accepted.",
-             "coconut does not judge Windows pods, where the field has no effect, and ignores the pod-level "
-             "field, which the API server drops."},
+             "coconut also checks ephemeral containers, does not judge Windows pods, where the field has no "
+             "effect, and ignores the pod-level field, which the API server drops."},
             {"automountServiceAccountToken",
              "pkg/config/checks/automountServiceAccountToken.yaml, test/checks/automountServiceAccountToken/, "
              "pkg/config/schema.go (CheckAdditionalObjects)",
@@ -60,7 +60,7 @@ std::vector<AliasEvidence> polaris() {
              "Fails a container whose image does not match ^.+:.+$ or matches ^.+:latest$.",
              "coconut parses the reference: a registry port without a tag (registry:5000/app) has no tag, which "
              "the pattern misses although the check (\"image tag should be specified\") covers it; a digest "
-             "(which contains ':') passes both."},
+             "(which contains ':') passes both; coconut also checks ephemeral containers."},
             {"livenessProbeMissing", "pkg/config/checks/livenessProbeMissing.yaml",
              "Fails a regular container without a livenessProbe, except in Jobs and CronJobs.",
              "coconut does not judge bare Pods whose restartPolicy is not Always (a failed liveness probe cannot "
