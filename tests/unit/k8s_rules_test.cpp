@@ -2,6 +2,7 @@
 // behaviours the generic fixture harness cannot show (it always runs the Restricted profile).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <deque>
 #include <string>
 #include <vector>
@@ -48,6 +49,10 @@ TEST(K8sPod, FindsThePodSpecOfEveryKind) {
         {"PodTemplate",
          "apiVersion: v1\nkind: PodTemplate\nmetadata:\n  name: t\ntemplate:\n  spec:\n    containers:\n      - name: c\n"
          "        image: x:1\n"},
+        {"DeploymentConfig",
+         "apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\nmetadata:\n  name: dc\nspec:\n"
+         "  selector: {app: dc}\n  template:\n    metadata:\n      labels: {app: dc}\n    spec:\n"
+         "      containers:\n        - name: c\n          image: x:1\n"},
     };
     for (const auto& [kind, text] : cases) {
         SCOPED_TRACE(kind);
@@ -190,6 +195,136 @@ spec:
     // 3 replicas through the HPA: the PDB and spreading rules apply.
     EXPECT_EQ(findings_of("K8S-PDB-MISSING", text).size(), 1u);
     EXPECT_EQ(findings_of("K8S-ANTI-AFFINITY", text).size(), 1u);
+}
+
+// OpenShift's DeploymentConfig is a workload like a Deployment: every pod rule applies, and its
+// pods keep running (so the probe rules apply too).
+TEST(K8sRules, DeploymentConfigIsAWorkloadKind) {
+    const auto& kinds = k8s::pod_kinds();
+    EXPECT_NE(std::find(kinds.begin(), kinds.end(), "DeploymentConfig"), kinds.end());
+    const auto& running = k8s::long_running_kinds();
+    EXPECT_NE(std::find(running.begin(), running.end(), "DeploymentConfig"), running.end());
+    const char* dc = R"(apiVersion: apps.openshift.io/v1
+kind: DeploymentConfig
+metadata:
+  name: legacy
+spec:
+  selector:
+    app: legacy
+  template:
+    metadata:
+      labels: {app: legacy}
+    spec:
+      hostNetwork: true
+      containers:
+        - name: legacy
+          image: registry.example.com/legacy:1.0.0
+)";
+    EXPECT_EQ(
+        findings_of("K8S-HOST-NETWORK", dc),
+        std::vector<std::string>{"12:20 the pod sets spec.hostNetwork: true and shares the node's network namespace"});
+    EXPECT_EQ(findings_of("K8S-LIVENESS-PROBE", dc),
+              std::vector<std::string>{"14:11 container \"legacy\" has no livenessProbe"});
+    EXPECT_TRUE(findings_of("K8S-SELECTOR-MISMATCH", dc).empty());
+}
+
+// kubectl's `kind: List` (what `kubectl get -o yaml` writes): the reader makes one document per
+// item, and the cross-object rules look across the items as across documents.
+const char* k_list_template = R"(apiVersion: v1
+kind: List
+items:
+  - apiVersion: apps/v1
+    kind: Deployment
+    metadata: {name: web, namespace: shop}
+    spec:
+      replicas: 2
+      selector:
+        matchLabels: {app: web}
+      template:
+        metadata:
+          labels: {app: web}
+        spec:
+          serviceAccountName: web
+          containers:
+            - name: web
+              image: registry.example.com/web:1.0.0
+              ports:
+                - {name: http, containerPort: 8080}
+  - apiVersion: v1
+    kind: ServiceAccount
+    metadata: {name: web, namespace: shop}
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: web, namespace: shop}
+    spec:
+      selector: {app: SERVICE_SELECTS}
+      ports:
+        - {name: http, port: 80, targetPort: http}
+  - apiVersion: autoscaling/v2
+    kind: HorizontalPodAutoscaler
+    metadata: {name: web, namespace: shop}
+    spec:
+      scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: HPA_TARGETS}
+      minReplicas: 2
+      maxReplicas: 4
+  - apiVersion: policy/v1
+    kind: PodDisruptionBudget
+    metadata: {name: web, namespace: shop}
+    spec:
+      maxUnavailable: 1
+      selector:
+        matchLabels: {app: PDB_SELECTS}
+  - apiVersion: networking.k8s.io/v1
+    kind: NetworkPolicy
+    metadata: {name: web, namespace: shop}
+    spec:
+      podSelector:
+        matchLabels: {app: POLICY_SELECTS}
+  - apiVersion: networking.k8s.io/v1
+    kind: Ingress
+    metadata: {name: web, namespace: shop}
+    spec:
+      defaultBackend:
+        service: {name: INGRESS_ROUTES_TO, port: {number: 80}}
+)";
+
+std::string list_with(const std::string& name) {
+    std::string text = k_list_template;
+    for (const char* placeholder :
+         {"SERVICE_SELECTS", "HPA_TARGETS", "PDB_SELECTS", "POLICY_SELECTS", "INGRESS_ROUTES_TO"}) {
+        const auto at = text.find(placeholder);
+        text.replace(at, std::string_view(placeholder).size(), name);
+    }
+    return text;
+}
+
+const std::vector<std::string> k_cross_object_rules = {
+    "K8S-SERVICE-NO-PODS",         "K8S-HPA-TARGET-MISSING",     "K8S-PDB-MISSING",
+    "K8S-NETWORK-POLICY",          "K8S-NETWORK-POLICY-NO-PODS", "K8S-INGRESS-NO-SERVICE",
+    "K8S-SERVICE-ACCOUNT-MISSING", "K8S-SERVICE-TARGET-PORT",
+};
+
+TEST(K8sRules, CrossObjectRulesSeeTheItemsOfAList) {
+    const std::string matching = list_with("web");
+    for (const auto& rule : k_cross_object_rules)
+        EXPECT_EQ(findings_of(rule, matching), std::vector<std::string>{}) << rule;
+    // Every reference renamed on one side: each rule finds its item inside the List.
+    const std::string dangling = list_with("api");
+    EXPECT_EQ(findings_of("K8S-SERVICE-NO-PODS", dangling),
+              std::vector<std::string>{"28:7 the selector of Service \"web\" matches no pod template in the input"});
+    EXPECT_EQ(findings_of("K8S-HPA-TARGET-MISSING", dangling),
+              std::vector<std::string>{"35:69 HorizontalPodAutoscaler \"web\" targets Deployment \"api\", which is not "
+                                       "in the input"});
+    EXPECT_EQ(
+        findings_of("K8S-PDB-MISSING", dangling),
+        std::vector<std::string>{"4:5 Deployment \"web\" runs 2 replicas and no PodDisruptionBudget selects its pods"});
+    EXPECT_EQ(findings_of("K8S-NETWORK-POLICY", dangling),
+              std::vector<std::string>{"12:9 no NetworkPolicy of the input selects the pods of Deployment \"web\""});
+    EXPECT_EQ(
+        findings_of("K8S-NETWORK-POLICY-NO-PODS", dangling),
+        std::vector<std::string>{"49:7 the podSelector of NetworkPolicy \"web\" matches no pod template in the input"});
+    EXPECT_EQ(findings_of("K8S-INGRESS-NO-SERVICE", dangling),
+              std::vector<std::string>{"56:25 Ingress \"web\" routes to Service \"api\", which is not in the input"});
 }
 
 }  // namespace

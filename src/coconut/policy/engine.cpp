@@ -31,7 +31,7 @@ public:
                              "there (the documents of a YAML stream after the broken one are still checked). "
                              "At most 20 are reported per file, then one finding with the count.",
               .remediation = "Fix the syntax at the reported position (or exclude the file with .gitignore).",
-              .aliases = {"kube-linter:parse-error", "checkov:parsing-error"},
+              .aliases = {},
               .compliance = {},
               .no_compliance_reason = "input hygiene: a file that cannot be read cannot be assessed",
           }) {}

@@ -243,7 +243,7 @@ public:
                              "apply time. Objects whose schema is not in DIR are reported at info severity.",
               .remediation = "Fix the field at the reported position; for an unknown field check the spelling "
                              "(the message suggests the closest known field) and the apiVersion.",
-              .aliases = {"kubeconform:schema", "kube-linter:schema-validation"},
+              .aliases = {"kube-linter:schema-validation"},
               .compliance = {{"soc2", "CC8.1"}},
               .no_compliance_reason = {},
           }) {}

@@ -245,7 +245,8 @@ public:
               "Stage names (`FROM … AS NAME`, compared case-insensitively) must be unique: with two "
               "stages called `build`, `COPY --from=build` and `--target build` silently pick one of "
               "them, and BuildKit rejects the file.",
-              "Rename one of the stages and update the `--from` references.", {"hadolint:DL3024"})) {}
+              "Rename one of the stages and update the `--from` references.",
+              {"hadolint:DL3024", "checkov:CKV_DOCKER_11"})) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         const df::Dockerfile* d = doc.dockerfile;
@@ -304,7 +305,7 @@ public:
               "arguments. The JSON (exec) form runs the program directly.",
               "Write `CMD [\"node\", \"server.js\"]`; when a shell is really needed, "
               "`CMD [\"/bin/sh\", \"-c\", \"exec node server.js\"]`.",
-              {"hadolint:DL3025"})) {}
+              {})) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         const df::Dockerfile* d = doc.dockerfile;

@@ -261,7 +261,7 @@ public:
               "`apt-get install` asks for confirmation before installing dependencies; in a non-interactive "
               "build the prompt reads end-of-file and aborts. `-y`/`--yes`/`--assume-yes`, `-qq` (which "
               "implies it) or `-o APT::Get::Assume-Yes=true` answer it.",
-              "Use `apt-get install -y --no-install-recommends PACKAGE=VERSION …`.", {"hadolint:DL3014", "dockerfilelint:apt-get_missing_param"})) {}
+              "Use `apt-get install -y --no-install-recommends PACKAGE=VERSION …`.", {"hadolint:DL3014"})) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         if (doc.dockerfile == nullptr) return;
@@ -322,7 +322,7 @@ public:
               "image); a cache or tmpfs mount on /var/lib/apt/lists also passes.",
               "End the RUN with `&& rm -rf /var/lib/apt/lists/*`, or use "
               "`RUN --mount=type=cache,target=/var/lib/apt/lists …`.",
-              {"hadolint:DL3009", "dockerfilelint:apt-get_missing_rm"})) {}
+              {})) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         const df::Dockerfile* d = doc.dockerfile;
@@ -370,7 +370,7 @@ public:
               "the distribution release under the base image.",
               "Rebuild on a newer base image tag instead; install specific versions of the few packages "
               "that need a fix.",
-              {"hadolint:DL3005", "dockerfilelint:apt-get-upgrade", "dockerfilelint:apt-get-dist-upgrade"})) {}
+              {"dockerfilelint:apt-get-upgrade", "dockerfilelint:apt-get-dist-upgrade"})) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         if (doc.dockerfile == nullptr) return;
@@ -523,7 +523,7 @@ public:
               "(`-r`, `-c`), paths, archives and `$VARIABLES` pass.",
               "Pin with `==` (`pip install flask==3.0.3`), or better install from a requirements file with "
               "hashes (`pip install --require-hashes -r requirements.txt`).",
-              {"hadolint:DL3013"}),
+              {}),
                     {"pip install", pip_install, &k_pip_value_options, pip_pinned}) {}
 };
 COCONUT_REGISTER_RULE(DfPipPin);
@@ -538,7 +538,7 @@ public:
               "lock file, paths, tarballs, git URLs and `$VARIABLES`.",
               "Pin the version (`npm install -g typescript@5.4.5`), or declare the dependency in "
               "package.json and run `npm ci`.",
-              {"hadolint:DL3016"}),
+              {}),
                     {"npm install", npm_install, &k_npm_value_options, npm_pinned}) {}
 };
 COCONUT_REGISTER_RULE(DfNpmPin);

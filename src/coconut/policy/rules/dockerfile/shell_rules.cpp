@@ -54,7 +54,7 @@ public:
               "Run the privileged steps before switching `USER`, or switch with `USER root` … `USER app` "
               "around them; remove sudo from the image. Use gosu/su-exec in an entrypoint when a process "
               "must drop privileges at start.",
-              {"hadolint:DL3004", "dockerfilelint:sudo_usage"})) {}
+              {"hadolint:DL3004"})) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         if (doc.dockerfile == nullptr) return;
@@ -83,7 +83,7 @@ public:
               "HTTP clients with their own dependencies and CVEs where one would do. Fires once, at the "
               "first use of whichever tool appears second.",
               "Settle on one of them (curl is in most base images; `wget -qO-` ≈ `curl -fsSL`).",
-              {"hadolint:DL4001"})) {}
+              {})) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         if (doc.dockerfile == nullptr) return;
@@ -170,7 +170,7 @@ public:
               "Add `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before the RUN (or start the "
               "script with `set -o pipefail` in a shell that has it), or download to a file and verify "
               "it first.",
-              {"hadolint:DL4006"})) {}
+              {})) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         const df::Dockerfile* d = doc.dockerfile;

@@ -43,8 +43,8 @@ public:
               "`FROM`), the container runs as whatever user the base image declares — root for almost "
               "every official image. A process running as root inside the container turns any code "
               "execution bug into root on the container's filesystem and widens the impact of a "
-              "container escape. Base images tagged `nonroot` (distroless) are accepted. No peer "
-              "linter's default profile catches the missing USER; Checkov's CKV_DOCKER_3 comes closest.",
+              "container escape. Base images tagged `nonroot` (distroless) are accepted. (Checkov's "
+              "CKV_DOCKER_3 accepts a USER in any stage; hadolint has no such rule.)",
               "Create an unprivileged user and switch to it before CMD/ENTRYPOINT, e.g. "
               "`RUN useradd --uid 10001 --no-create-home app` then `USER 10001:10001` (a numeric "
               "UID lets Kubernetes `runAsNonRoot` verify it).",
@@ -144,7 +144,7 @@ public:
               "made of build arguments (`FROM $BASE`) are not judged.",
               "Pin a version tag (`FROM debian:12-slim`), better a digest as well "
               "(`FROM debian:12-slim@sha256:…`).",
-              {"hadolint:DL3006", "dockerfilelint:missing_tag"}, change_control())) {}
+              {"hadolint:DL3006", "checkov:CKV_DOCKER_7", "dockerfilelint:missing_tag"}, change_control())) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         const df::Dockerfile* d = doc.dockerfile;

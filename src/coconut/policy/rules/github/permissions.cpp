@@ -18,7 +18,8 @@ RuleInfo write_all_info() {
     r.remediation =
         "Set `permissions: {contents: read}` at the top of the workflow and grant each job only the scopes it "
         "needs (`permissions: {contents: read, packages: write}`).";
-    r.aliases = {"checkov:CKV2_GHA_1", "zizmor:excessive-permissions"};
+    // No alias: Checkov's CKV2_GHA_1 also reports workflows without top-level permissions (it reads
+    // them as write-all) and zizmor's excessive-permissions also reports default and broad scopes.
     r.compliance = {cref("soc2", "CC6.1"), cref("soc2", "CC6.8")};
     return r;
 }
@@ -51,7 +52,7 @@ RuleInfo missing_info() {
     r.remediation =
         "Add `permissions: {contents: read}` (or `permissions: {}`) at the top of the workflow and widen it "
         "per job where needed.";
-    r.aliases = {"scorecard:Token-Permissions"};
+    // No alias: Scorecard's Token-Permissions is a repository score over top-level and job writes.
     r.compliance = {cref("soc2", "CC6.1")};
     return r;
 }

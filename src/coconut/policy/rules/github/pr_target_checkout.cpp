@@ -56,7 +56,7 @@ RuleInfo pr_target_info() {
         "a read-only token for forks). If a privileged follow-up is needed, split it: build in `pull_request`, "
         "upload the result as an artifact, and consume the artifact (as data, never executing it) in a "
         "`workflow_run` workflow.";
-    r.aliases = {"scorecard:Dangerous-Workflow"};
+    // No alias: Scorecard's Dangerous-Workflow is a repository score that also covers script injection.
     r.compliance = {cref("soc2", "CC6.8"), cref("soc2", "CC8.1"), cref("soc2", "CC6.1")};
     return r;
 }

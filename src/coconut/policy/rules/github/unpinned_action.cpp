@@ -44,7 +44,8 @@ RuleInfo unpinned_info() {
     r.remediation =
         "Pin to the commit SHA and keep the version in a comment for humans and Dependabot/Renovate: "
         "`uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2`.";
-    r.aliases = {"zizmor:unpinned-uses", "scorecard:Pinned-Dependencies"};
+    // Not Scorecard's Pinned-Dependencies: a repository score over images, downloads and packages too.
+    r.aliases = {"zizmor:unpinned-uses"};
     r.compliance = {cref("soc2", "CC8.1"), cref("soc2", "CC6.8")};
     return r;
 }

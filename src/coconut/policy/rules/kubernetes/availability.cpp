@@ -41,8 +41,9 @@ public:
                         "HorizontalPodAutoscaler of the same input that scales the workload. `replicas: 0` "
                         "(deliberately scaled down) is not reported.";
         r.remediation = "Set `spec.replicas: 2` or more (or an HPA with `minReplicas: 2`).";
-        r.aliases = {"kube-score:deployment-replicas", "polaris:deploymentMissingReplicas",
-                     "kube-linter:minimum-three-replicas"};
+        // No alias: kube-linter's minimum-three-replicas fires below 3; kube-score's deployment-replicas
+        // judges only Deployments a Service selects and skips HPA-scaled ones; Polaris'
+        // deploymentMissingReplicas requires spec.replicas even when an HPA scales the Deployment.
         r.compliance = availability_compliance();
         return r;
     }
@@ -80,8 +81,8 @@ public:
                         "has no PodDisruptionBudget at all.";
         r.remediation = "Add a `policy/v1` PodDisruptionBudget with `maxUnavailable: 1` (or a `minAvailable`) "
                         "whose selector matches the pod template labels.";
-        r.aliases = {"kube-score:deployment-has-poddisruptionbudget",
-                     "kube-score:statefulset-has-poddisruptionbudget", "polaris:missingPodDisruptionBudget"};
+        // No alias: kube-score's *-has-poddisruptionbudget also judge workloads without spec.replicas
+        // (one replica) and Polaris' missingPodDisruptionBudget every Deployment, whatever its count.
         r.compliance = availability_compliance();
         return r;
     }
@@ -112,8 +113,9 @@ public:
                         "preferred terms) nor `topologySpreadConstraints`.";
         r.remediation = "Add `topologySpreadConstraints` over `kubernetes.io/hostname` (and "
                         "`topology.kubernetes.io/zone`), or a preferred `podAntiAffinity` on the app's labels.";
-        r.aliases = {"kube-linter:no-anti-affinity", "kube-score:deployment-has-host-podantiaffinity",
-                     "kube-score:statefulset-has-host-podantiaffinity"};
+        // No alias: kube-linter's no-anti-affinity and kube-score's *-has-host-podantiaffinity accept only
+        // podAntiAffinity terms (on given topology keys, matching the pod's labels), not
+        // topologySpreadConstraints, and kube-score also judges workloads without spec.replicas.
         r.compliance = availability_compliance();
         return r;
     }
@@ -135,6 +137,61 @@ public:
     }
 };
 COCONUT_REGISTER_RULE(K8sAntiAffinityRule);
+
+// ---------------------------------------------------------------------------------------------
+class K8sPdbMaxUnavailableZeroRule final : public BasicRule {
+public:
+    K8sPdbMaxUnavailableZeroRule() : BasicRule(make()) {}
+    static RuleInfo make() {
+        RuleInfo r = k8s_rule("K8S-PDB-MAX-UNAVAILABLE-ZERO", "PodDisruptionBudgets must allow some disruption",
+                              Severity::Medium, {"PodDisruptionBudget"});
+        r.description = "A PodDisruptionBudget with `maxUnavailable: 0` (or `0%`) never allows an eviction: node "
+                        "drains, cluster upgrades and autoscaler scale-downs hang on its pods until someone "
+                        "deletes the budget by hand.";
+        r.remediation = "Set `maxUnavailable: 1` (or a `minAvailable` below the replica count).";
+        r.aliases = {"kube-linter:pdb-max-unavailable"};
+        r.compliance = availability_compliance();
+        return r;
+    }
+    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
+        if (is_patch(doc)) return;
+        const yaml::Node* max = get_path(doc.root, {"spec", "maxUnavailable"});
+        if (max == nullptr || !max->is_scalar() || max->is_null()) return;
+        const std::string_view text = max->text;
+        const bool zero = get_int(get(doc.root, "spec"), "maxUnavailable") == 0 || text == "0%";
+        if (zero)
+            out.report(doc, max,
+                       "PodDisruptionBudget " + dq(doc.name) + " sets maxUnavailable: " + max->text +
+                           " and so never allows an eviction");
+    }
+};
+COCONUT_REGISTER_RULE(K8sPdbMaxUnavailableZeroRule);
+
+// ---------------------------------------------------------------------------------------------
+class K8sPdbEvictionPolicyRule final : public BasicRule {
+public:
+    K8sPdbEvictionPolicyRule() : BasicRule(make()) {}
+    static RuleInfo make() {
+        RuleInfo r = k8s_rule("K8S-PDB-EVICTION-POLICY", "PodDisruptionBudgets should set unhealthyPodEvictionPolicy",
+                              Severity::Low, {"PodDisruptionBudget"});
+        r.description = "Under the default policy (`IfHealthyBudget`) a pod that is running but not ready counts "
+                        "against the budget and cannot be evicted while the budget is exhausted, so one "
+                        "crash-looping replica can block a node drain. Reported when "
+                        "`spec.unhealthyPodEvictionPolicy` is not set.";
+        r.remediation = "Set `spec.unhealthyPodEvictionPolicy: AlwaysAllow` (or `IfHealthyBudget` explicitly when "
+                        "the application needs it).";
+        r.aliases = {"kube-linter:pdb-unhealthy-pod-eviction-policy"};
+        r.compliance = availability_compliance();
+        return r;
+    }
+    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
+        const yaml::Node* spec = get(doc.root, "spec");
+        if (is_patch(doc) || spec == nullptr || is_set(get(spec, "unhealthyPodEvictionPolicy"))) return;
+        out.report(doc, deepest(doc.root, {"spec"}),
+                   "PodDisruptionBudget " + dq(doc.name) + " does not set unhealthyPodEvictionPolicy");
+    }
+};
+COCONUT_REGISTER_RULE(K8sPdbEvictionPolicyRule);
 
 }  // namespace
 }  // namespace coconut::policy::rules::kubernetes

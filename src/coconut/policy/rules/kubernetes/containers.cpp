@@ -21,6 +21,18 @@ RuleInfo practice(std::string id, std::string title, Severity severity) {
 
 // ---------------------------------------------------------------------------------------------
 // Resources: one rule per (requests|limits) x (cpu|memory), as Polaris and Checkov split them.
+
+// A resource quantity that is zero ("0", "0m", "0.0", "0Mi"): no request or limit at all, as the
+// scheduler and kube-linter, Checkov and kube-score read it.
+bool zero_quantity(std::string_view q) {
+    std::size_t i = 0;
+    bool digit = false;
+    for (; i < q.size() && (q[i] == '0' || q[i] == '.'); ++i) digit = digit || q[i] == '0';
+    if (!digit) return false;
+    return std::all_of(q.begin() + static_cast<std::ptrdiff_t>(i), q.end(),
+                       [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)) != 0; });
+}
+
 class K8sResourceRule : public BasicRule {
 public:
     K8sResourceRule(RuleInfo info, std::string section, std::string resource)
@@ -30,10 +42,15 @@ public:
         if (!pod) return;
         for (const auto& c : pod->containers) {
             if (c.kind == ContainerKind::Ephemeral) continue;   // ephemeral containers take no resources
-            if (is_set(get_path(c.node, {"resources", m_section, m_resource}))) continue;
-            out.report(doc, deepest(c.node, {"resources", m_section}),
-                       c.label() + " sets no " + m_resource + " " + singular() + " (resources." + m_section + "." +
-                           m_resource + ")");
+            const yaml::Node* value = get_path(c.node, {"resources", m_section, m_resource});
+            if (is_set(value) && !zero_quantity(scalar_text(value))) continue;
+            if (is_set(value))
+                out.report(doc, value, c.label() + " sets a zero " + m_resource + " " + singular() + " (resources." +
+                                           m_section + "." + m_resource + ": " + value->text + ")");
+            else
+                out.report(doc, deepest(c.node, {"resources", m_section}),
+                           c.label() + " sets no " + m_resource + " " + singular() + " (resources." + m_section + "." +
+                               m_resource + ")");
         }
     }
 
@@ -50,14 +67,16 @@ RuleInfo resource_info(std::string id, const std::string& section, const std::st
     if (section == "requests")
         r.description = "Without a " + what + " the scheduler places the pod as if it needed no " + resource +
                         ", nodes get overcommitted and the pod is among the first evicted under pressure "
-                        "(QoS class BestEffort). Checked for containers and init containers.";
+                        "(QoS class BestEffort). Checked for containers and init containers; a quantity of zero "
+                        "counts as none.";
     else if (resource == "memory")
         r.description = "Without a memory limit one leaking container can exhaust the node's memory and get "
-                        "other pods OOM-killed. Checked for containers and init containers.";
+                        "other pods OOM-killed. Checked for containers and init containers; a quantity of zero "
+                        "counts as none.";
     else
         r.description = "Without a CPU limit a busy container can starve its neighbours on the node (some teams "
                         "deliberately run without CPU limits: suppress this rule with a reason then). Checked "
-                        "for containers and init containers.";
+                        "for containers and init containers; a quantity of zero counts as none.";
     r.remediation = "Set `resources." + section + "." + resource + "` for every container, sized from observed "
                     "usage.";
     r.aliases = std::move(aliases);
@@ -70,7 +89,7 @@ public:
     K8sCpuRequestsRule()
         : K8sResourceRule(resource_info("K8S-CPU-REQUESTS", "requests", "cpu", Severity::Medium,
                                         {"polaris:cpuRequestsMissing", "checkov:CKV_K8S_10",
-                                         "kube-linter:unset-cpu-requirements"}),
+                                         "kube-linter:unset-cpu-requirements", "kube-score:container-resources"}),
                           "requests", "cpu") {}
 };
 COCONUT_REGISTER_RULE(K8sCpuRequestsRule);
@@ -79,7 +98,8 @@ class K8sCpuLimitsRule final : public K8sResourceRule {
 public:
     K8sCpuLimitsRule()
         : K8sResourceRule(resource_info("K8S-CPU-LIMITS", "limits", "cpu", Severity::Low,
-                                        {"polaris:cpuLimitsMissing", "checkov:CKV_K8S_11"}),
+                                        {"polaris:cpuLimitsMissing", "checkov:CKV_K8S_11",
+                                         "kube-score:container-resources"}),
                           "limits", "cpu") {}
 };
 COCONUT_REGISTER_RULE(K8sCpuLimitsRule);
@@ -89,7 +109,7 @@ public:
     K8sMemoryRequestsRule()
         : K8sResourceRule(resource_info("K8S-MEMORY-REQUESTS", "requests", "memory", Severity::Medium,
                                         {"polaris:memoryRequestsMissing", "checkov:CKV_K8S_12",
-                                         "kube-linter:unset-memory-requirements"}),
+                                         "kube-score:container-resources"}),
                           "requests", "memory") {}
 };
 COCONUT_REGISTER_RULE(K8sMemoryRequestsRule);
@@ -99,7 +119,7 @@ public:
     K8sMemoryLimitsRule()
         : K8sResourceRule(resource_info("K8S-MEMORY-LIMITS", "limits", "memory", Severity::Medium,
                                         {"polaris:memoryLimitsMissing", "checkov:CKV_K8S_13",
-                                         "kube-score:container-resources"}),
+                                         "kube-score:container-resources", "kube-linter:unset-memory-requirements"}),
                           "limits", "memory") {}
 };
 COCONUT_REGISTER_RULE(K8sMemoryLimitsRule);
@@ -164,8 +184,9 @@ public:
                         "restart always; not for Jobs, CronJobs, init containers, or containers without ports "
                         "(queue workers receive no Service traffic to gate).";
         r.remediation = "Add a `readinessProbe` that succeeds only when the container can serve requests.";
-        r.aliases = {"kube-linter:no-readiness-probe", "checkov:CKV_K8S_9", "polaris:readinessProbeMissing",
-                     "kube-score:pod-probes"};
+        // No alias: kube-linter's no-readiness-probe, Checkov's CKV_K8S_9 and Polaris'
+        // readinessProbeMissing also require a probe of containers without ports, and kube-score's
+        // pod-probes judges only pods a Service selects.
         r.compliance = {cref("soc2", "CC7.2"), cref("gdpr", "Art. 32(1)(b)")};
         return r;
     }
@@ -271,7 +292,8 @@ public:
                         "secret in the manifest, in version control and in every `kubectl get -o yaml`.";
         r.remediation = "Store the value in a Secret (or an external secret store) and reference it with "
                         "`valueFrom.secretKeyRef`, or mount it as a file.";
-        r.aliases = {"kube-linter:env-var-secret", "polaris:sensitiveContainerEnvVar"};
+        // No alias: kube-linter's env-var-secret (any name containing "secret", any value) and Polaris'
+        // sensitiveContainerEnvVar (its own name and value patterns) match other sets of variables.
         r.compliance = {cref("cis-k8s", "5.4.1"), cref("nsa", "Network separation: secrets"), cref("soc2", "CC6.1"),
                         cref("hipaa", "164.312(a)(1)"), cref("gdpr", "Art. 32(1)(b)")};
         return r;
@@ -292,6 +314,47 @@ public:
     }
 };
 COCONUT_REGISTER_RULE(K8sEnvSecretLiteralRule);
+
+// ---------------------------------------------------------------------------------------------
+class K8sEnvSecretRefRule final : public BasicRule {
+public:
+    K8sEnvSecretRefRule() : BasicRule(make()) {}
+    static RuleInfo make() {
+        RuleInfo r = practice("K8S-ENV-SECRET-REF", "Secrets should be mounted as files, not passed in env",
+                              Severity::Info);
+        r.description = "Environment variables leak more easily than files: they are inherited by every child "
+                        "process, printed by crash reporters and debug endpoints, and readable in "
+                        "`/proc/*/environ`. The CIS Kubernetes Benchmark (5.4.1) prefers Secrets "
+                        "mounted as files. Reported for every `env[*].valueFrom.secretKeyRef` and "
+                        "`envFrom[*].secretRef` of any container (informational: many applications only read "
+                        "configuration from the environment).";
+        r.remediation = "Mount the Secret as a volume (`secret:` volume, `readOnly: true`) and point the application "
+                        "at the file (many accept `*_FILE` variables).";
+        r.aliases = {"kube-linter:read-secret-from-env-var", "checkov:CKV_K8S_35"};
+        r.compliance = {cref("cis-k8s", "5.4.1"), cref("nsa", "Network separation: secrets"), cref("soc2", "CC6.1")};
+        return r;
+    }
+    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
+        auto pod = pod_view(doc);
+        if (!pod) return;
+        for (const auto& c : pod->containers) {
+            for (const yaml::Node* e : items(c.node, "env")) {
+                const yaml::Node* ref = get_path(e, {"valueFrom", "secretKeyRef"});
+                if (!is_set(ref)) continue;
+                out.report(doc, get(e, "valueFrom")->find_key("secretKeyRef"),
+                           c.label() + " reads Secret " + dq(get_str(ref, "name")) + " into env " +
+                               dq(get_str(e, "name")));
+            }
+            for (const yaml::Node* e : items(c.node, "envFrom")) {
+                const yaml::Node* ref = get(e, "secretRef");
+                if (!is_set(ref)) continue;
+                out.report(doc, e->find_key("secretRef"),
+                           c.label() + " reads every key of Secret " + dq(get_str(ref, "name")) + " into env");
+            }
+        }
+    }
+};
+COCONUT_REGISTER_RULE(K8sEnvSecretRefRule);
 
 // ---------------------------------------------------------------------------------------------
 class K8sEnvDuplicateRule final : public BasicRule {

@@ -162,7 +162,8 @@ public:
                         "`latest`, so a moving tag without a policy is reported too. Version tags and digests "
                         "are not reported.";
         r.remediation = "Prefer an immutable tag or digest; otherwise set `imagePullPolicy: Always`.";
-        r.aliases = {"kube-score:container-image-pull-policy", "checkov:CKV_K8S_15", "polaris:pullPolicyNotAlways"};
+        // No alias: kube-score's container-image-pull-policy, Checkov's CKV_K8S_15 and Polaris'
+        // pullPolicyNotAlways want Always for version tags too.
         r.compliance = image_compliance();
         return r;
     }

@@ -12,10 +12,12 @@ namespace coconut::policy::rules::kubernetes {
 
 // Function-local statics: rules read these while registering themselves during static
 // initialisation of other translation units, before a namespace-scope global here would be set.
+// DeploymentConfig is OpenShift's (apps.openshift.io/v1) Deployment, with its pod template at
+// spec.template; kube-linter and Checkov treat it as a workload too.
 const std::vector<std::string>& pod_kinds() {
     static const std::vector<std::string> kinds = {
         "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
-        "PodTemplate",
+        "PodTemplate", "DeploymentConfig",
     };
     return kinds;
 }
@@ -29,7 +31,7 @@ RuleInfo k8s_rule(std::string id, std::string title, Severity severity, std::vec
 
 const std::vector<std::string>& long_running_kinds() {
     static const std::vector<std::string> kinds = {
-        "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
+        "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "DeploymentConfig",
     };
     return kinds;
 }

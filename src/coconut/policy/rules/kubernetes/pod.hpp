@@ -1,7 +1,8 @@
 #pragma once
 // Shared helpers of the Kubernetes rules: find the pod spec and pod metadata of every kind that
-// carries one (Pod, the workload controllers, CronJob's job template, PodTemplate), iterate its
-// containers with their kind, read scalars in the Kubernetes YAML dialect, match label selectors.
+// carries one (Pod, the workload controllers including OpenShift's DeploymentConfig, CronJob's job
+// template, PodTemplate), iterate its containers with their kind, read scalars in the Kubernetes
+// YAML dialect, match label selectors.
 #include <cstdint>
 #include <functional>
 #include <initializer_list>

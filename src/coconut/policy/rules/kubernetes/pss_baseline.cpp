@@ -181,7 +181,8 @@ public:
             "NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT (names compared exactly).";
         r.remediation = "Remove the capability from `capabilities.add`; if the workload truly needs it, run it "
                         "in a namespace with a privileged policy and document why.";
-        r.aliases = {"checkov:CKV_K8S_25", "polaris:dangerousCapabilities"};
+        // No alias: Checkov's CKV_K8S_25 reports any added capability and Polaris' dangerousCapabilities
+        // only ALL, SYS_ADMIN and NET_ADMIN.
         r.compliance = isolation_compliance({"5.2.9"});
         return r;
     }
@@ -430,7 +431,8 @@ public:
             "net.ipv4.tcp_rmem, net.ipv4.tcp_wmem, net.ipv4.tcp_slow_start_after_idle and "
             "net.ipv4.tcp_notsent_lowat (the list of the latest policy version).";
         r.remediation = "Remove the sysctl, or tune it on the nodes instead of from the pod.";
-        r.aliases = {"kube-linter:unsafe-sysctls"};
+        // No alias: kube-linter's unsafe-sysctls reports the kernel.msg*, kernel.sem, kernel.shm*,
+        // fs.mqueue.* and net.* prefixes, a different set (it reports net.ipv4.ip_local_port_range).
         r.compliance = isolation_compliance({}, {"Pod security: hardening container environments"});
         return r;
     }

@@ -82,8 +82,9 @@ public:
             "`securityContext.allowPrivilegeEscalation: false` in every container, init container and "
             "ephemeral container; undefined is not allowed. Windows pods (`spec.os.name: windows`) are exempt.";
         r.remediation = "Set `securityContext.allowPrivilegeEscalation: false` in every container.";
-        r.aliases = {"kube-linter:privilege-escalation-container", "checkov:CKV_K8S_20",
-                     "polaris:privilegeEscalationAllowed"};
+        // Not kube-linter's privilege-escalation-container: it passes an unset allowPrivilegeEscalation
+        // and also reports privileged containers and added SYS_ADMIN.
+        r.aliases = {"checkov:CKV_K8S_20", "polaris:privilegeEscalationAllowed"};
         r.compliance = isolation_compliance({"5.2.6"});
         return r;
     }
@@ -112,7 +113,8 @@ public:
             "namespace (`spec.hostUsers: false`) are exempt.";
         r.remediation = "Set `runAsNonRoot: true` in the pod's `securityContext` (and a non-zero `runAsUser`, "
                         "or a numeric USER in the image).";
-        r.aliases = {"kube-linter:run-as-non-root", "checkov:CKV_K8S_23", "polaris:runAsRootAllowed"};
+        // No alias: kube-linter's run-as-non-root, Checkov's CKV_K8S_23 and Polaris' runAsRootAllowed
+        // accept a non-zero runAsUser without runAsNonRoot (and kube-linter also reports runAsGroup 0).
         r.compliance = isolation_compliance({"5.2.7"}, {"Pod security: non-root containers"});
         return r;
     }
@@ -176,7 +178,8 @@ public:
             "level sets it. Windows pods are exempt. This rule reports containers left without any profile; "
             "an explicit `Unconfined` is reported by K8S-SECCOMP-UNCONFINED.";
         r.remediation = "Set `securityContext.seccompProfile.type: RuntimeDefault` at pod level.";
-        r.aliases = {"checkov:CKV_K8S_31", "kube-score:container-seccomp-profile"};
+        // Not Checkov's CKV_K8S_31: it accepts only RuntimeDefault (a Localhost profile fails there).
+        r.aliases = {"kube-score:container-seccomp-profile"};
         r.compliance = isolation_compliance({"5.7.2"}, {"Pod security: hardening container environments"});
         return r;
     }
@@ -211,7 +214,7 @@ public:
             "NET_BIND_SERVICE.";
         r.remediation = "Set `capabilities: {drop: [ALL]}` in every container; add back `NET_BIND_SERVICE` only "
                         "if the process binds a port below 1024.";
-        r.aliases = {"checkov:CKV_K8S_37"};
+        // No alias: Checkov's CKV_K8S_37 checks only the drop list (and accepts "all").
         r.compliance = isolation_compliance({"5.2.8", "5.2.10"}, {"Pod security: hardening container environments"});
         return r;
     }

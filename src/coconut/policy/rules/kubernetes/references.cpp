@@ -52,7 +52,9 @@ public:
                         "every workload there would be noise.";
         r.remediation = "Add a NetworkPolicy selecting the pods (or a default-deny policy with an empty "
                         "podSelector in the namespace) and allow only the traffic the service needs.";
-        r.aliases = {"kube-linter:non-isolated-pod", "kube-score:pod-networkpolicy", "polaris:missingNetworkPolicy"};
+        // Not kube-score's pod-networkpolicy nor Polaris' missingNetworkPolicy: both require policies
+        // for ingress and egress.
+        r.aliases = {"kube-linter:non-isolated-pod"};
         r.compliance = {cref("cis-k8s", "5.3.2"), cref("nsa", "Network separation: network policies"),
                         cref("soc2", "CC6.6"), cref("hipaa", "164.312(e)(1)"), cref("gdpr", "Art. 32(1)(b)")};
         return r;
@@ -73,6 +75,38 @@ public:
     }
 };
 COCONUT_REGISTER_RULE(K8sNetworkPolicyRule);
+
+// ---------------------------------------------------------------------------------------------
+class K8sNetworkPolicyNoPodsRule final : public BasicRule {
+public:
+    K8sNetworkPolicyNoPodsRule() : BasicRule(make()) {}
+    static RuleInfo make() {
+        RuleInfo r = k8s_rule("K8S-NETWORK-POLICY-NO-PODS", "NetworkPolicies should select a pod template of the input",
+                              Severity::Low, {"NetworkPolicy"});
+        r.description = "A NetworkPolicy whose `podSelector` matches no pod protects nothing, and the pods it was "
+                        "written for stay open; usually a label was renamed on one side only. Reported when the "
+                        "input contains workloads but none in the policy's namespace carries labels its "
+                        "`podSelector` (matchLabels and matchExpressions) selects. An empty selector selects "
+                        "every pod of the namespace.";
+        r.remediation = "Fix `spec.podSelector` to match the labels of the workload's pod template, or delete the "
+                        "policy.";
+        r.aliases = {"kube-linter:dangling-networkpolicy", "kube-score:networkpolicy-targets-pod"};
+        r.no_compliance_reason = "correctness of references between objects; no control requires it";
+        return r;
+    }
+    void check(const Document& doc, const CheckContext& ctx, Reporter& out) const override {
+        if (is_patch(doc)) return;
+        const auto& all = workloads(ctx);
+        if (all.empty()) return;
+        const yaml::Node* selector = get_path(doc.root, {"spec", "podSelector"});
+        const bool every_pod = selector == nullptr || selector->is_null();   // as the API server defaults it
+        for (const auto& w : all)
+            if (same_namespace(doc, *w.doc) && (every_pod || label_selector_matches(selector, w.pod.labels()))) return;
+        out.report(doc, deepest(get(doc.root, "spec"), {"podSelector"}),
+                   "the podSelector of NetworkPolicy " + dq(doc.name) + " matches no pod template in the input");
+    }
+};
+COCONUT_REGISTER_RULE(K8sNetworkPolicyNoPodsRule);
 
 // ---------------------------------------------------------------------------------------------
 // Workloads whose pod template labels a Service's selector matches.
@@ -102,7 +136,8 @@ public:
                         "(not ExternalName) when the input contains workloads but none in the namespace "
                         "carries all the selector's labels on its pod template.";
         r.remediation = "Make `spec.selector` a subset of the pod template labels of the intended workload.";
-        r.aliases = {"kube-linter:dangling-service", "kube-score:service-targets-pod"};
+        // Not kube-linter's dangling-service: it also reports Services without a selector.
+        r.aliases = {"kube-score:service-targets-pod"};
         r.no_compliance_reason = "correctness of references between objects; no control requires it";
         return r;
     }
