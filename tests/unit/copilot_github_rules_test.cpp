@@ -90,6 +90,24 @@ TEST(GithubRules, ContextPaths) {
               (std::vector<std::string>{"github.event.issue.title", "env.x"}));
 }
 
+TEST(GithubRules, ValueContextPathsLeaveOutBooleanUses) {
+    // Compared, negated or read by a boolean function: only true/false reaches the result.
+    EXPECT_EQ(gha::value_context_paths("github.event.review != null && github.event.review.state || ''"),
+              std::vector<std::string>{"github.event.review.state"});
+    EXPECT_EQ(gha::value_context_paths("'x' == github.head_ref || !github.event.issue.body"),
+              std::vector<std::string>{});
+    EXPECT_EQ(gha::value_context_paths("startsWith(format('{0}', github.event.comment.body), '/') && (env.A)"),
+              std::vector<std::string>{"env.a"});
+    // Functions that pass text through keep it; a comparison elsewhere changes nothing.
+    EXPECT_EQ(gha::value_context_paths("format('{0}', github.event.issue.title) || github.event.x >= 2"),
+              std::vector<std::string>{"github.event.issue.title"});
+    EXPECT_EQ(gha::value_context_paths("github.event.review != null && github.event.review.body"),
+              std::vector<std::string>{"github.event.review.body"});
+    // context_paths still lists everything read.
+    EXPECT_EQ(gha::context_paths("github.event.review != null && github.event.review.state"),
+              (std::vector<std::string>{"github.event.review", "github.event.review.state"}));
+}
+
 TEST(GithubRules, UntrustedContexts) {
     for (const char* p :
          {"github.event.issue.title", "github.event.pull_request.body", "github.head_ref",

@@ -49,7 +49,7 @@ public:
 private:
     static void scan(const Document& doc, const yaml::Node* node, const std::string& where, Reporter& out) {
         for (const auto& e : expressions(node->text))
-            for (const auto& path : context_paths(e.body)) {
+            for (const auto& path : value_context_paths(e.body)) {
                 if (!is_untrusted_context(path)) continue;
                 out.report_at(doc, mark_at(doc, node, e.offset, e.length),
                               "the " + where + " interpolates the attacker-controlled " + path +

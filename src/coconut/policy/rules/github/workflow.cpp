@@ -206,11 +206,68 @@ const std::vector<std::vector<std::string>>& untrusted_patterns() {
 
 }  // namespace
 
+namespace {
+
+// GitHub expression functions whose result is a boolean: what they read never reaches the
+// expression's value.
+bool is_predicate_function(std::string_view name) {
+    const std::string n = util::to_lower(name);
+    return n == "contains" || n == "startswith" || n == "endswith" || n == "success" || n == "failure" ||
+           n == "always" || n == "cancelled";
+}
+
+// A comparison operator (==, !=, <, <=, >, >=) or a negation right before `pos` (spaces skipped).
+bool compared_or_negated_before(std::string_view body, std::size_t pos) {
+    while (pos > 0 && body[pos - 1] == ' ') --pos;
+    if (pos == 0) return false;
+    const char c = body[pos - 1];
+    return c == '<' || c == '>' || c == '!' || (c == '=' && pos >= 2 && std::string_view("=!<>").find(body[pos - 2]) != std::string_view::npos);
+}
+
+// A comparison operator right at or after `pos` (spaces skipped).
+bool compared_after(std::string_view body, std::size_t pos) {
+    while (pos < body.size() && body[pos] == ' ') ++pos;
+    if (pos >= body.size()) return false;
+    const char c = body[pos];
+    if (c == '<' || c == '>') return true;
+    return (c == '=' || c == '!') && pos + 1 < body.size() && body[pos + 1] == '=';
+}
+
+}  // namespace
+
 std::vector<std::string> context_paths(std::string_view body) {
     std::vector<std::string> out;
+    for (auto& ref : context_refs(body)) out.push_back(std::move(ref.path));
+    return out;
+}
+
+std::vector<std::string> value_context_paths(std::string_view body) {
+    std::vector<std::string> out;
+    for (auto& ref : context_refs(body))
+        if (ref.reaches_value) out.push_back(std::move(ref.path));
+    return out;
+}
+
+std::vector<ContextRef> context_refs(std::string_view body) {
+    std::vector<ContextRef> out;
+    // One entry per open parenthesis: whether it is the argument list of a predicate function
+    // (or lies inside one).
+    std::vector<bool> in_predicate;
+    std::string function;  // the function name right before the next `(`
     std::size_t i = 0;
     while (i < body.size()) {
         const char c = body[i];
+        if (c == '(') {
+            in_predicate.push_back((!in_predicate.empty() && in_predicate.back()) || is_predicate_function(function));
+            function.clear();
+            ++i;
+            continue;
+        }
+        if (c == ')') {
+            if (!in_predicate.empty()) in_predicate.pop_back();
+            ++i;
+            continue;
+        }
         if (c == '\'') {  // string literal
             ++i;
             while (i < body.size()) {
@@ -229,6 +286,7 @@ std::vector<std::string> context_paths(std::string_view body) {
             ++i;
             continue;
         }
+        const std::size_t begin = i;
         std::string path;
         while (i < body.size() && ident_char(body[i])) path += body[i++];
         for (;;) {
@@ -266,8 +324,15 @@ std::vector<std::string> context_paths(std::string_view body) {
         // A function call (`toJSON(`, `contains(`) is not a context.
         std::size_t j = i;
         while (j < body.size() && body[j] == ' ') ++j;
-        if (j < body.size() && body[j] == '(') continue;
-        out.push_back(util::to_lower(path));
+        if (j < body.size() && body[j] == '(') {
+            function = path;
+            continue;
+        }
+        const std::string lower = util::to_lower(path);
+        if (lower == "null" || lower == "true" || lower == "false") continue;  // literals
+        const bool boolean_use = (!in_predicate.empty() && in_predicate.back()) ||
+                                 compared_or_negated_before(body, begin) || compared_after(body, i);
+        out.push_back({lower, !boolean_use});
     }
     return out;
 }

@@ -75,6 +75,17 @@ std::vector<Expression> expressions(std::string_view text);
 // string literals are skipped.
 std::vector<std::string> context_paths(std::string_view body);
 
+// Each context path of an expression, and whether its value can reach the expression's result:
+// an operand of a comparison (`x != null`), a negation (`!x`) or an argument of a boolean
+// function (`contains(x, 'y')`) only yields true or false, never the text of x.
+struct ContextRef {
+    std::string path;
+    bool reaches_value = true;
+};
+std::vector<ContextRef> context_refs(std::string_view body);
+// The paths of context_refs whose value can reach the result.
+std::vector<std::string> value_context_paths(std::string_view body);
+
 // An attacker-controllable context (issue/PR/comment/review titles and bodies, commit messages
 // and author names, branch names, page names…) or an object that contains one (for
 // `toJSON(github.event.pull_request)`). Returns false for the safe fields (numbers, SHAs, logins).
