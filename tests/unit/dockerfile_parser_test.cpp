@@ -406,6 +406,36 @@ TEST(DockerfileParserShell, RedirectionsSubstitutionsCommentsHeredocs) {
     EXPECT_EQ(cmds[2].name, "ls");
 }
 
+// Text in quotes is one word of its command, never a command of its own, even when it holds
+// separators, substitutions with quotes inside, or here-document markers.
+TEST(DockerfileParserShell, QuotedTextIsNeverACommand) {
+    const char* scripts[] = {
+        "echo \"apt-get install foo\"",
+        "printf 'apt-get install %s\\n' x",
+        "echo \"pip install x\" > notes.txt",
+        "echo \"a; apt-get install b && pip install c | npm install d\"",
+        "echo \"${MSG:-\"run; apt-get install curl\"}\"",
+        "echo \"`echo \"; apt-get install x\"`\"",
+        "echo \"$(printf '%s' \"); apt-get install y\")\"",
+        "echo 'it'\\''s; apt-get install z'",
+        "echo \"cat <<EOF\napt-get install w\nEOF\"",
+    };
+    for (const char* script : scripts) {
+        SCOPED_TRACE(script);
+        auto cmds = sh::split_commands(script);
+        ASSERT_EQ(cmds.size(), 1u);
+        EXPECT_TRUE(cmds[0].name == "echo" || cmds[0].name == "printf") << cmds[0].name;
+        ASSERT_GE(cmds[0].words.size(), 2u);
+        EXPECT_TRUE(cmds[0].words[1].quoted);
+    }
+    // The whole substitution, nested quotes included, is the word's text.
+    auto nested = sh::split_commands("echo \"${MSG:-\"a b\"} c\" d");
+    ASSERT_EQ(nested.size(), 1u);
+    ASSERT_EQ(nested[0].words.size(), 3u);
+    EXPECT_EQ(nested[0].words[1].text, "${MSG:-\"a b\"} c");
+    EXPECT_EQ(nested[0].words[2].text, "d");
+}
+
 TEST(DockerfileParserShell, HostileInputIsLinear) {
     std::string many(1000000, '\\');
     auto a = sh::split_commands(many);

@@ -1,5 +1,6 @@
 // Every registered policy rule against its fixtures (tests/policy/<RULE-ID>/): each `fire*`
-// file must give exactly the findings listed in `<file>.expected` (one LINE:COL per line), each
+// file must give exactly the findings listed in `<file>.expected` (one LINE:COL per line, or
+// `LINE:COL  MESSAGE` to check the message as well), each
 // `pass*` file none of that rule. Plus the meta-test of DESIGN §11: every rule has fixtures,
 // documentation, a severity, a remediation and a compliance mapping or a reason for none.
 #include <gtest/gtest.h>
@@ -120,9 +121,13 @@ TEST_P(RuleFixtures, FireAndPass) {
             if (!util::trim(line).empty()) expected.push_back(util::trim(line));
         ASSERT_FALSE(expected.empty()) << file << ".expected lists no position: a fire fixture must fire";
         const auto actual = positions_of(id, file);
-        std::vector<std::string> actual_positions;
-        for (const auto& a : actual) actual_positions.push_back(a.substr(0, a.find(' ')));
-        EXPECT_EQ(actual_positions, expected) << file << "\nfindings:\n  " << util::join(actual, "\n  ");
+        // An expected line is `LINE:COL`, or `LINE:COL  MESSAGE` when the message matters too.
+        std::vector<std::string> actual_shown;
+        for (std::size_t i = 0; i < actual.size(); ++i) {
+            const bool with_message = i < expected.size() && expected[i].find(' ') != std::string::npos;
+            actual_shown.push_back(with_message ? actual[i] : actual[i].substr(0, actual[i].find(' ')));
+        }
+        EXPECT_EQ(actual_shown, expected) << file << "\nfindings:\n  " << util::join(actual, "\n  ");
     }
     for (const auto& file : pass) {
         const auto actual = positions_of(id, file);

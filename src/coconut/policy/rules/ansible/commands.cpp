@@ -118,16 +118,15 @@ public:
         const an::Task& t = *doc.task;
         if (t.is_block || skipped(t) || t.module != "shell") return;
         if (t.param("executable") != nullptr) return;
-        std::string text;
+        // The user's command as written; the jinja-free copy (placeholders) is only for the test.
+        std::string command;
         if (const an::Param* cmd = t.param("cmd"); cmd != nullptr) {
-            text = unjinja(cmd->text);
+            command = cmd->text;
         } else {
-            std::string joined;
-            for (const auto& a : command_arguments(t)) joined += (joined.empty() ? "" : " ") + a;
-            text = unjinja(joined);
+            for (const auto& a : command_arguments(t)) command += (command.empty() ? "" : " ") + a;
         }
-        if (text.find_first_of("&|<>;$\n*[]{}?`") != std::string::npos) return;
-        out.report(doc, t.node, describe(t) + " uses shell for " + quote_value(text) + ", which needs no shell; use command");
+        if (unjinja(command).find_first_of("&|<>;$\n*[]{}?`") != std::string::npos) return;
+        out.report(doc, t.node, describe(t) + " uses shell for " + quote_value(command) + ", which needs no shell; use command");
     }
 };
 

@@ -18,7 +18,9 @@ public:
               "A task that creates a file or directory (`copy`, `template`, `file` with state directory/touch, "
               "`get_url`, `assemble`, `archive`, and `lineinfile`/`blockinfile`/`ini_file`/`htpasswd` with "
               "`create`) sets no `mode:`. The permissions then depend on the remote umask and the Ansible "
-              "version (ansible/ansible#71200), so secrets and configuration can end up world-readable.",
+              "version (ansible/ansible#71200), so secrets and configuration can end up world-readable. Tasks "
+              "with `state: absent` (they remove a file, or a line, block, option or user from one) and "
+              "symlinks are not judged.",
               "Set `mode:` explicitly as a quoted string (`mode: \"0644\"`, `mode: \"0600\"` for secrets, "
               "`u=rw,g=r,o=`); `mode: preserve` is only valid for copy and template.",
               {"ansible-lint:risky-file-permissions"}, {{"soc2", "CC6.1"}, {"hipaa", "164.312(a)(1)"}})) {}
@@ -44,14 +46,17 @@ public:
             out.report(doc, t.node, describe(t) + " sets mode: preserve, which " + t.module + " does not support");
             return;
         }
+        const an::Param* state = t.param("state");
+        const std::string st = state != nullptr ? state->text : std::string();
         if (create_it != k_with_create.end()) {
+            // `state: absent` removes a line, block, option or user from an existing file: it never
+            // creates one (ansible-lint 6.13 still reports it when create is true).
+            if (st == "absent") return;
             const an::Param* create = t.param("create");
             const bool creates = create != nullptr ? create->truthy() : create_it->second;
             if (creates && no_mode) out.report(doc, t.node, describe(t) + " may create a file" + target + " without mode:");
             return;
         }
-        const an::Param* state = t.param("state");
-        const std::string st = state != nullptr ? state->text : std::string();
         if (st == "absent" || st == "link") return;
         if (const an::Param* r = t.param("recurse"); r != nullptr && r->truthy()) return;
         if (t.module == "file" && (state == nullptr || st == "file")) return;

@@ -1,6 +1,7 @@
 // Dockerfile rules about package managers in RUN scripts: apt-get/apt, apk, pip, npm.
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,7 +52,6 @@ std::string apt_subcommand(const Command& c) {
     return sub < c.words.size() ? c.words[sub].text : std::string();
 }
 
-bool is_apt_get_install(const Command& c) { return c.name == "apt-get" && apt_subcommand(c) == "install"; }
 
 // The value of `-o NAME=VALUE` / `--option NAME=VALUE` / `-oNAME=VALUE` options, lower-cased name.
 std::vector<std::pair<std::string, std::string>> apt_options(const Command& c) {
@@ -78,6 +78,49 @@ std::vector<std::pair<std::string, std::string>> apt_options(const Command& c) {
 bool truthy(std::string_view v) { return v == "true" || v == "1" || v == "yes"; }
 bool falsy(std::string_view v) { return v == "false" || v == "0" || v == "no"; }
 
+// Combined short options of apt-get (`-qy`, `-qqs` …): a word of these letters only.
+bool apt_short_options(std::string_view w) {
+    return w.size() > 2 && w[0] == '-' && w[1] != '-' && w.find_first_not_of("-qyfsmVdu") == std::string_view::npos;
+}
+
+// apt-get's "no action" mode (man apt-get: `-s`, `--simulate`, `--just-print`, `--dry-run`,
+// `--recon`, `--no-act`, or `-o APT::Get::Simulate=true`): it only prints what it would do.
+bool apt_simulates(const Command& c) {
+    for (std::size_t i = c.args_begin(); i < c.words.size(); ++i) {
+        const std::string& w = c.words[i].text;
+        if (w == "-s" || w == "--simulate" || w == "--just-print" || w == "--dry-run" || w == "--recon" ||
+            w == "--no-act" || (apt_short_options(w) && w.find('s') != std::string::npos)) {
+            return true;
+        }
+    }
+    for (const auto& [name, value] : apt_options(c)) {
+        if (name == "apt::get::simulate" && truthy(value)) return true;
+    }
+    return false;
+}
+
+// `apt-get install …` that really installs (not simulated).
+bool is_apt_get_install(const Command& c) {
+    return c.name == "apt-get" && apt_subcommand(c) == "install" && !apt_simulates(c);
+}
+
+// `apt-get dist-clean` / `apt dist-clean` (apt 2.7.8+, also spelt `distclean`): removes the
+// package lists like `rm -rf /var/lib/apt/lists/*`.
+bool is_apt_dist_clean(const Command& c) {
+    if (c.name != "apt-get" && c.name != "apt") return false;
+    const std::string sub = apt_subcommand(c);
+    return (sub == "dist-clean" || sub == "distclean") && !apt_simulates(c);
+}
+
+// `rm … PATH…` with an operand under `prefix`.
+bool removes(const Command& c, std::string_view prefix) {
+    if (c.name != "rm") return false;
+    for (std::size_t k = c.args_begin(); k < c.words.size(); ++k) {
+        if (c.words[k].text.starts_with(prefix)) return true;
+    }
+    return false;
+}
+
 bool apt_assumes_yes(const Command& c) {
     for (std::size_t i = c.args_begin(); i < c.words.size(); ++i) {
         const std::string& w = c.words[i].text;
@@ -85,8 +128,7 @@ bool apt_assumes_yes(const Command& c) {
             return true;
         }
         // Combined short options: -yq, -qy, -qqy …
-        if (w.size() > 2 && w[0] == '-' && w[1] != '-' && w.find_first_not_of("-qyfsmVdu") == std::string::npos &&
-            (w.find('y') != std::string::npos || w.find("qq") != std::string::npos)) {
+        if (apt_short_options(w) && (w.find('y') != std::string::npos || w.find("qq") != std::string::npos)) {
             return true;
         }
     }
@@ -120,9 +162,15 @@ bool apt_pinned(std::string_view w) {
 const std::vector<std::string_view> k_apk_value_options = {"-X", "--repository", "-t", "--virtual", "-p", "--root",
                                                           "--arch", "--keys-dir", "--cache-dir", "--repositories-file"};
 
-// Index of "add" in `apk add …`.
+// True when some argument word of `c` is one of `options`.
+bool has_any_arg(const Command& c, std::initializer_list<std::string_view> options) {
+    return std::any_of(options.begin(), options.end(), [&](std::string_view o) { return has_arg(c, o); });
+}
+
+// Index of "add" in `apk add …`; none for `apk add -s|--simulate` (a commit option: only prints
+// what it would do).
 std::optional<std::size_t> apk_add(const Command& c) {
-    if (c.name != "apk") return std::nullopt;
+    if (c.name != "apk" || has_any_arg(c, {"-s", "--simulate"})) return std::nullopt;
     std::size_t sub = subcommand_index(c, k_apk_value_options);
     if (sub < c.words.size() && c.words[sub].text == "add") return sub;
     return std::nullopt;
@@ -148,8 +196,10 @@ bool is_pip_program(std::string_view name) {
     return name.substr(3).find_first_not_of("0123456789.") == std::string_view::npos;
 }
 
-// Index of "install" in `pip install …`, `pip3 install …`, `python3 -m pip install …`.
+// Index of "install" in `pip install …`, `pip3 install …`, `python3 -m pip install …`; none for
+// `pip install --dry-run` (pip 22.2+: resolves, installs nothing).
 std::optional<std::size_t> pip_install(const Command& c) {
+    if (has_arg(c, "--dry-run")) return std::nullopt;
     std::size_t start = c.words.size();
     if (is_pip_program(c.name)) {
         start = c.name_index;
@@ -182,9 +232,10 @@ bool pip_pinned(std::string_view w) {
 const std::vector<std::string_view> k_npm_value_options = {"--prefix", "--registry", "--tag", "-w", "--workspace",
                                                           "--omit", "--include", "--only", "--cache", "--userconfig"};
 
-// Index of the install subcommand of `npm install|i|add …`.
+// Index of the install subcommand of `npm install|i|add …`; none with `--dry-run` (npm then only
+// reports what it would change).
 std::optional<std::size_t> npm_install(const Command& c) {
-    if (c.name != "npm") return std::nullopt;
+    if (c.name != "npm" || has_any_arg(c, {"--dry-run", "--dry-run=true"})) return std::nullopt;
     std::size_t sub = subcommand_index(c, k_npm_value_options);
     if (sub >= c.words.size()) return std::nullopt;
     const std::string& s = c.words[sub].text;
@@ -260,7 +311,8 @@ public:
               "DF-APT-NO-YES", "apt-get install without -y", Severity::Medium,
               "`apt-get install` asks for confirmation before installing dependencies; in a non-interactive "
               "build the prompt reads end-of-file and aborts. `-y`/`--yes`/`--assume-yes`, `-qq` (which "
-              "implies it) or `-o APT::Get::Assume-Yes=true` answer it.",
+              "implies it) or `-o APT::Get::Assume-Yes=true` answer it. Simulated installs (`-s`, "
+              "`--simulate`, `--dry-run` …) install nothing and are not judged.",
               "Use `apt-get install -y --no-install-recommends PACKAGE=VERSION …`.", {"hadolint:DL3014"})) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
@@ -281,7 +333,8 @@ public:
               "DF-APT-NO-RECOMMENDS", "apt-get install without --no-install-recommends", Severity::Low,
               "By default apt also installs every *recommended* package: larger images, more CVEs to "
               "patch, more tools for an attacker. `--no-install-recommends` (or "
-              "`-o APT::Install-Recommends=false`) installs only what the packages depend on.",
+              "`-o APT::Install-Recommends=false`) installs only what the packages depend on. Simulated "
+              "installs (`apt-get install -s`) are not judged.",
               "Add `--no-install-recommends` to `apt-get install` and list what you need explicitly.",
               {"hadolint:DL3015", "dockerfilelint:apt-get_recommends"})) {}
 
@@ -302,8 +355,8 @@ public:
         : DfPinRule(dockerfile_rule(
               "DF-APT-PIN", "apt-get install of unpinned package versions", Severity::Low,
               "Without `package=version` the build installs whatever the mirror carries that day, so "
-              "rebuilding the same commit can change the image. `.deb` files, paths and `$VARIABLES` "
-              "are not judged.",
+              "rebuilding the same commit can change the image. `.deb` files, paths, `$VARIABLES` and "
+              "simulated installs (`apt-get install -s`) are not judged.",
               "Pin versions: `apt-get install -y curl=7.88.1-10+deb12u5` (`apt-cache policy curl` shows "
               "the candidate), and let an update bot bump them.",
               {"hadolint:DL3008"}),
@@ -317,11 +370,13 @@ public:
         : BasicRule(dockerfile_rule(
               "DF-APT-LISTS", "apt lists not removed after apt-get install", Severity::Low,
               "`apt-get update` leaves tens of megabytes of package lists in /var/lib/apt/lists. Unless "
-              "the same RUN removes them, they stay in that layer of the image for good. Only the final "
+              "the same RUN removes them (`rm -rf /var/lib/apt/lists/*`, or `apt-get dist-clean` from apt "
+              "2.7.8 on, e.g. Debian 13), they stay in that layer of the image for good. Only the final "
               "stage and the stages it is built `FROM` are checked (other stages do not reach the "
-              "image); a cache or tmpfs mount on /var/lib/apt/lists also passes.",
-              "End the RUN with `&& rm -rf /var/lib/apt/lists/*`, or use "
-              "`RUN --mount=type=cache,target=/var/lib/apt/lists …`.",
+              "image); a cache or tmpfs mount on /var/lib/apt/lists also passes. Simulated installs "
+              "(`apt-get install -s`) install nothing and are not judged.",
+              "End the RUN with `&& rm -rf /var/lib/apt/lists/*` (or `&& apt-get dist-clean` on Debian 13+), "
+              "or use `RUN --mount=type=cache,target=/var/lib/apt/lists …`.",
               {})) {}
 
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
@@ -341,17 +396,13 @@ public:
                             install = &c;
                             install_script = &scripts[j];
                         }
-                        if (c.name == "rm") {
-                            for (std::size_t k = c.args_begin(); k < c.words.size(); ++k) {
-                                if (c.words[k].text.starts_with("/var/lib/apt/lists")) cleaned = true;
-                            }
-                        }
+                        if (removes(c, "/var/lib/apt/lists") || is_apt_dist_clean(c)) cleaned = true;
                     }
                 }
                 if (install != nullptr && !cleaned) {
                     out.report_at(doc, install_script->mark_of(*install),
                                   "apt-get install in " + at_line(*install_script) +
-                                      " of the final image without `rm -rf /var/lib/apt/lists/*` in the same RUN");
+                                      " of the final image without `rm -rf /var/lib/apt/lists/*` or `apt-get dist-clean` in the same RUN");
                 }
                 i = j;
             }
@@ -367,7 +418,8 @@ public:
               "DF-APT-UPGRADE", "apt-get upgrade or dist-upgrade in a Dockerfile", Severity::Medium,
               "Upgrading all packages inside the build makes the image depend on the day it was built and "
               "duplicates what the base image maintainers do (and test); `dist-upgrade` can even change "
-              "the distribution release under the base image.",
+              "the distribution release under the base image. Simulated upgrades (`apt-get -s upgrade`) "
+              "change nothing and are not judged.",
               "Rebuild on a newer base image tag instead; install specific versions of the few packages "
               "that need a fix.",
               {"dockerfilelint:apt-get-upgrade", "dockerfilelint:apt-get-dist-upgrade"})) {}
@@ -375,7 +427,7 @@ public:
     void check(const Document& doc, const CheckContext&, Reporter& out) const override {
         if (doc.dockerfile == nullptr) return;
         for_each_command(*doc.dockerfile, [&](const Script& s, const Command& c) {
-            if (c.name != "apt-get" && c.name != "apt") return;
+            if ((c.name != "apt-get" && c.name != "apt") || apt_simulates(c)) return;
             std::string sub = apt_subcommand(c);
             if (sub == "upgrade" || sub == "dist-upgrade" || sub == "full-upgrade") {
                 out.report_at(doc, s.mark_of(c), df::printable(c.name) + " " + df::printable(sub) + " in " + at_line(s) + ": use a newer base image instead");
@@ -416,7 +468,8 @@ public:
               "DF-APK-NO-CACHE", "apk add without --no-cache", Severity::Low,
               "`apk add` keeps the package index in /var/cache/apk, which then stays in the layer. "
               "`--no-cache` fetches the index to a temporary place and keeps the image small. A cache "
-              "mount on /var/cache/apk or removing /var/cache/apk in the same RUN also passes.",
+              "mount on /var/cache/apk or removing /var/cache/apk in the same RUN also passes; "
+              "`apk add --simulate` installs nothing and is not judged.",
               "Use `apk add --no-cache PACKAGE=VERSION …` (and drop a separate `apk update`).",
               {"hadolint:DL3019", "dockerfilelint:apkadd-missing_nocache_or_updaterm"})) {}
 
@@ -431,10 +484,7 @@ public:
             bool cleaned = has_cache_mount(*ins, "/var/cache/apk") || has_cache_mount(*ins, "/etc/apk/cache");
             for (std::size_t k = i; k < j; ++k) {
                 for (const Command& c : scripts[k].commands) {
-                    if (c.name != "rm") continue;
-                    for (std::size_t w = c.args_begin(); w < c.words.size(); ++w) {
-                        if (c.words[w].text.starts_with("/var/cache/apk")) cleaned = true;
-                    }
+                    if (removes(c, "/var/cache/apk")) cleaned = true;
                 }
             }
             for (std::size_t k = i; k < j && !cleaned; ++k) {
@@ -456,8 +506,8 @@ public:
         : DfPinRule(dockerfile_rule(
               "DF-APK-PIN", "apk add of unpinned package versions", Severity::Low,
               "Without a version constraint (`curl=8.5.0-r0`, `curl~8.5`) `apk add` installs whatever the "
-              "repository carries on the day of the build. The `--virtual` name, `.apk` files and "
-              "`$VARIABLES` are not judged.",
+              "repository carries on the day of the build. The `--virtual` name, `.apk` files, "
+              "`$VARIABLES` and `apk add --simulate` are not judged.",
               "Pin versions: `apk add --no-cache curl=8.5.0-r0` (`apk policy curl` lists them), or a "
               "`~` constraint to follow patch releases.",
               {"hadolint:DL3018"}),
@@ -472,7 +522,8 @@ public:
               "DF-PIP-NO-CACHE", "pip install without --no-cache-dir", Severity::Low,
               "pip keeps every downloaded wheel in ~/.cache/pip, which then stays in the layer. "
               "`--no-cache-dir`, `PIP_NO_CACHE_DIR` set by ENV/ARG (in the stage or the stages it is "
-              "built FROM) or on the command, or a cache mount on the pip cache directory all pass.",
+              "built FROM) or on the command, or a cache mount on the pip cache directory all pass; "
+              "`pip install --dry-run` installs nothing and is not judged.",
               "Use `pip install --no-cache-dir …`, or `ENV PIP_NO_CACHE_DIR=1`, or "
               "`RUN --mount=type=cache,target=/root/.cache/pip pip install …`.",
               {"hadolint:DL3042"})) {}
@@ -520,7 +571,7 @@ public:
               "DF-PIP-PIN", "pip install of unpinned package versions", Severity::Low,
               "`pip install flask` installs the newest release on the day of the build. Any version "
               "specifier (`==`, `~=`, `>=`…), a direct reference (`@ URL`), requirement/constraint files "
-              "(`-r`, `-c`), paths, archives and `$VARIABLES` pass.",
+              "(`-r`, `-c`), paths, archives, `$VARIABLES` and `pip install --dry-run` pass.",
               "Pin with `==` (`pip install flask==3.0.3`), or better install from a requirements file with "
               "hashes (`pip install --require-hashes -r requirements.txt`).",
               {}),
@@ -535,7 +586,7 @@ public:
               "DF-NPM-PIN", "npm install of unpinned package versions", Severity::Low,
               "`npm install typescript` (also `npm i`/`npm add`) takes the newest release at build time. "
               "`name@version` passes (but not `@latest`/`@next`), as do `npm install`/`npm ci` from the "
-              "lock file, paths, tarballs, git URLs and `$VARIABLES`.",
+              "lock file, paths, tarballs, git URLs, `$VARIABLES` and `npm install --dry-run`.",
               "Pin the version (`npm install -g typescript@5.4.5`), or declare the dependency in "
               "package.json and run `npm ci`.",
               {}),

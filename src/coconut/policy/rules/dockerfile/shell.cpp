@@ -124,15 +124,10 @@ public:
                 m_word.quoted = true;
                 i = double_quoted(i + 1);
                 break;
-            case '`': {
+            case '`':
                 start_word(i);
-                std::size_t close = i + 1;
-                while (close < n && m_s[close] != '`') close += (m_s[close] == '\\') ? 2U : 1U;
-                close = std::min(close, n);
-                m_word.text.append(m_s.substr(i, std::min(close + 1, n) - i));
-                i = close + 1;
+                i = backquoted(i);
                 break;
-            }
             case '$':
                 start_word(i);
                 if (i + 1 < n && (m_s[i + 1] == '(' || m_s[i + 1] == '{')) {
@@ -255,14 +250,29 @@ private:
                     continue;
                 }
             }
-            if (c == '$' && i + 1 < n && m_s[i + 1] == '(') {
+            // `$(…)`, `${…}` and `…` may hold quotes of their own (`"${A:-"x y"}"`): taken whole.
+            if (c == '$' && i + 1 < n && (m_s[i + 1] == '(' || m_s[i + 1] == '{')) {
                 i = balanced(i);
+                continue;
+            }
+            if (c == '`') {
+                i = backquoted(i);
                 continue;
             }
             m_word.text.push_back(c);
             ++i;
         }
         return i + 1;
+    }
+
+    // A `…` command substitution starting at `i`, appended as written; returns the index after it.
+    std::size_t backquoted(std::size_t i) {
+        const std::size_t n = m_s.size();
+        std::size_t close = i + 1;
+        while (close < n && m_s[close] != '`') close += (m_s[close] == '\\') ? 2U : 1U;
+        close = std::min(close, n);
+        m_word.text.append(m_s.substr(i, std::min(close + 1, n) - i));
+        return close + 1;
     }
 
     // `$(…)` or `${…}` starting at `i` (the '$'), appended as written; returns the index after it.

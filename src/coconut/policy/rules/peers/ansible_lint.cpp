@@ -89,7 +89,10 @@ std::vector<AliasEvidence> ansible_lint() {
              "state absent or link, recurse, file with state file, replace), and a blockinfile, lineinfile, "
              "htpasswd or ini_file task that creates (create, default true for the last two) without mode; "
              "mode: preserve outside copy and template.",
-             ""},
+             "coconut also skips blockinfile, lineinfile, htpasswd and ini_file tasks with state absent: "
+             "they remove a line, block, user or option from an existing file and never create one, but "
+             "ansible-lint 6.13 checks state absent only for the other modules, so it reports e.g. an "
+             "ini_file or htpasswd task with state absent and no mode."},
             {"risky-shell-pipe", "src/ansiblelint/rules/risky_shell_pipe.py",
              "Reports a shell task at the top level of a task list, not ignoring errors, whose command (jinja "
              "removed) has a single '|' and no `set ... -o pipefail`.",

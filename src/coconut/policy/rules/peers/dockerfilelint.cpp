@@ -25,18 +25,21 @@ std::vector<AliasEvidence> dockerfilelint() {
                 "Reports a FROM image without '@' whose text after the last ':' is latest.", ""},
                {"apt-get_recommends", "lib/apt.js (aptget_hasnorecommends), lib/index.js",
                 "Reports an apt-get install without --no-install-recommends.",
-                "coconut also accepts -o APT::Install-Recommends=false, which has the same effect."},
+                "coconut also accepts -o APT::Install-Recommends=false, which has the same effect, and does not "
+                "judge simulated installs (apt-get install -s/--simulate/--dry-run/...), which install nothing."},
                {"apt-get-upgrade", "lib/index.js", "Reports apt-get upgrade in a RUN.",
                 "The alias is carried with apt-get-dist-upgrade by DF-APT-UPGRADE, which also reports apt (not "
-                "apt-get) upgrades and full-upgrade, the same operation under another name."},
+                "apt-get) upgrades and full-upgrade, the same operation under another name, and does not judge "
+                "simulated upgrades (apt-get -s), which change nothing."},
                {"apt-get-dist-upgrade", "lib/index.js", "Reports apt-get dist-upgrade in a RUN.",
                 "The alias is carried with apt-get-upgrade by DF-APT-UPGRADE, which also reports apt (not "
-                "apt-get) upgrades and full-upgrade, the same operation under another name."},
+                "apt-get) upgrades and full-upgrade, the same operation under another name, and does not judge "
+                "simulated upgrades (apt-get -s), which change nothing."},
                {"apkadd-missing_nocache_or_updaterm", "lib/apk.js, lib/index.js",
                 "Reports an apk add without --no-cache, unless it has --update and is followed in the RUN by an rm "
                 "of /var/cache/apk/*.",
                 "coconut passes any RUN that removes /var/cache/apk (with or without --update: the cache is gone "
-                "either way) or mounts a cache on it."},
+                "either way) or mounts a cache on it, and apk add -s/--simulate (installs nothing)."},
                {"invalid_port", "lib/checks.js (expose_port_valid), lib/index.js",
                 "Reports an EXPOSE word that is not a number from 0 to 65535 with an optional /tcp or /udp.",
                 "The alias is carried with expose_host_port by DF-EXPOSE-PORT, which accepts port ranges "

@@ -5,7 +5,8 @@
 // Checked and not aliased, because the conditions differ:
 //   DL3005 (apt-get upgrade) was deleted from hadolint (commit b264eaa, #964);
 //   DL3009 fires on `apt-get update` without `rm -rf /var/lib/apt/lists/*`, DF-APT-LISTS on
-//     `apt-get install` without a clean-up, so a lone `RUN apt-get update` is reported by hadolint only;
+//     `apt-get install` without a clean-up (`rm` or `apt-get dist-clean`, which DL3009 does not
+//     accept), so a lone `RUN apt-get update` is reported by hadolint only;
 //   DL3013 and DL3016 want a ref in VCS and git package URLs (git+https://…/x without @ref or #ref),
 //     which DF-PIP-PIN and DF-NPM-PIN pass as paths or URLs;
 //   DL3025 also reports HEALTHCHECK CMD in shell form, which DF-CMD-SHELL-FORM does not judge;
@@ -45,25 +46,30 @@ std::vector<AliasEvidence> hadolint() {
              "'/', or ending in .deb.",
              "coconut does not judge $VARIABLES (their value is unknown before the build), and reports "
              "`pkg/bookworm-backports` (a release, not a version) as unpinned, which hadolint's '/' test misses "
-             "although the rule (\"pin versions\") covers it; hadolint also checks ONBUILD triggers."},
+             "although the rule (\"pin versions\") covers it; hadolint also checks ONBUILD triggers. coconut "
+             "does not judge simulated installs (apt-get install -s/--simulate/--dry-run/...), which install "
+             "nothing."},
             {"DL3011", "src/Hadolint/Rule/DL3011.hs", "Reports an EXPOSE port (or port range bound) above 65535.",
              "coconut also reports what hadolint's parser cannot read as a port (EXPOSE 8080:80, an unknown "
              "protocol); it does not judge $VARIABLES."},
             {"DL3014", "src/Hadolint/Rule/DL3014.hs",
              "Reports an apt-get install without -y, --yes, --assume-yes, -qq, -q=2 or two -q (--quiet) flags.",
              "coconut also accepts -o APT::Get::Assume-Yes=true, but not two separate -q flags (which apt reads "
-             "as -qq); hadolint also checks ONBUILD triggers."},
+             "as -qq); hadolint also checks ONBUILD triggers. coconut does not judge simulated installs "
+             "(apt-get install -s/--simulate/--dry-run/...): they install nothing and never prompt."},
             {"DL3015", "src/Hadolint/Rule/DL3015.hs",
              "Reports an apt-get install without --no-install-recommends or APT::Install-Recommends=false.",
-             "hadolint also checks RUN inside ONBUILD triggers (they run in another build)."},
+             "hadolint also checks RUN inside ONBUILD triggers (they run in another build). coconut does not "
+             "judge simulated installs (apt-get install -s/--simulate/--dry-run/...), which install nothing."},
             {"DL3018", "src/Hadolint/Rule/DL3018.hs",
              "Reports an apk add whose package arguments are not all pinned (containing =, ~, > or <) or .apk "
              "files (the values of -t, --virtual, --repository and -X are not packages).",
-             "coconut does not judge $VARIABLES or paths; hadolint also checks ONBUILD triggers."},
+             "coconut does not judge $VARIABLES, paths or apk add -s/--simulate (installs nothing); hadolint "
+             "also checks ONBUILD triggers."},
             {"DL3019", "src/Hadolint/Rule/DL3019.hs",
              "Reports an apk add without --no-cache, unless the RUN has a cache or tmpfs mount on /var/cache/apk.",
-             "coconut also passes a RUN that removes /var/cache/apk, which leaves no cache in the layer either; "
-             "hadolint also checks ONBUILD triggers."},
+             "coconut also passes a RUN that removes /var/cache/apk, which leaves no cache in the layer either, "
+             "and apk add -s/--simulate (installs nothing); hadolint also checks ONBUILD triggers."},
             {"DL3020", "src/Hadolint/Rule/DL3020.hs, src/Hadolint/Rule.hs (archiveFileFormatExtensions)",
              "Reports an ADD unless every source is an http(s) URL or has an archive extension (.tar, .gz, .bz2, "
              ".xz, .tgz, .Z, .lz, .lzma, ...).",
@@ -87,7 +93,8 @@ std::vector<AliasEvidence> hadolint() {
              "value by ENV in the stage (or the stage it is built FROM) or in the script, the RUN mounts a "
              "cache or tmpfs on .cache/pip, or pip runs through pipx or pipenv.",
              "coconut also accepts PIP_NO_CACHE_DIR set by ARG (build arguments are in the RUN environment) and "
-             "with any value; hadolint also checks ONBUILD triggers."},
+             "with any value, and pip install --dry-run (installs nothing); hadolint also checks ONBUILD "
+             "triggers."},
             {"DL4000", "src/Hadolint/Rule/DL4000.hs", "Reports every MAINTAINER instruction.", ""},
             {"DL4003", "src/Hadolint/Rule/DL4003.hs", "Reports every CMD after the first one of a stage.", ""},
             {"DL4004", "src/Hadolint/Rule/DL4004.hs", "Reports every ENTRYPOINT after the first one of a stage.", ""},
