@@ -513,3 +513,35 @@ TEST(YamlLimits, RepeatedKeysStopAtTheErrorBudget) {
     EXPECT_EQ(small.documents[0].root()->pairs.size(), 2u);
     EXPECT_EQ(small.documents[0].root()->find("a")->text, "1");
 }
+
+// libfyaml 0.7.12 crashes when destroying the parser after this error (found by fuzz/yaml.cpp:
+// `? -x:<TAB>-` segfaulted every command that read it). The input is an error, the process
+// lives on, and the document after the next `---` is still read; in both indentation modes.
+TEST(YamlLimits, TabBeforeABlockIndicatorInAnExplicitKeyIsAnErrorNotACrash) {
+    for (const bool lenient : {true, false}) {
+        coconut::yaml::ParseOptions options;
+        options.lenient_indentation = lenient;
+        for (const char* text : {"? -x:\t-\n", "? x:\t?\n", "? x: \t-\n", "? x:\t:\n", "a:\n  ? -x:\t- a\n"}) {
+            const auto s = coconut::yaml::parse(text, "crash.yaml", options);
+            EXPECT_FALSE(s.errors.empty()) << text;
+        }
+        const auto s = coconut::yaml::parse("? x:\t-\n---\nkind: Pod\n", "crash.yaml", options);
+        ASSERT_FALSE(s.errors.empty());
+        ASSERT_EQ(s.documents.size(), 2u);
+        ASSERT_NE(s.documents[1].root(), nullptr);
+        EXPECT_EQ(s.documents[1].root()->find("kind")->text, "Pod");
+    }
+    // A stream of broken documents stops at the error budget like any other problem.
+    std::string many;
+    for (int i = 0; i < 100; ++i) many += "a: [\n---\n";
+    coconut::yaml::ParseOptions budget;
+    budget.max_errors = 10;
+    const auto stopped = coconut::yaml::parse(many, "many.yaml", budget);
+    ASSERT_EQ(stopped.errors.size(), 11u);
+    EXPECT_NE(stopped.errors.back().message.find("too many problems (10)"), std::string::npos);
+    // The same bytes where they are text (a block scalar, a quoted scalar, a comment) are fine.
+    const auto ok = coconut::yaml::parse("a: |\n  ? x:\t-\nb: \"? x:\t-\"\n# ? x:\t-\n", "ok.yaml");
+    EXPECT_TRUE(ok.errors.empty());
+    ASSERT_NE(ok.documents[0].root(), nullptr);
+    EXPECT_EQ(ok.documents[0].root()->find("a")->text, "? x:\t-\n");
+}
