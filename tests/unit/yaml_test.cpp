@@ -312,7 +312,10 @@ TEST(YamlEmit, BlockStyleLayout) {
 
 TEST(YamlEmit, MultiLineStringsKeepTheirBytes) {
     for (std::string s : {"a\nb", "a\nb\n", "a\nb\n\n", "a\n\nb\n", " lead\nx", "x\n  indented\ny\n", "tail\n \n",
-                          "a\r\nb", "\n", "a\n# not a comment\n"}) {
+                          "a\r\nb", "\n", "a\n# not a comment\n",
+                          // found by fuzz_yaml: the first NON-EMPTY line decides a literal block's
+                          // indentation, so a leading blank line does not make " more" safe
+                          "\n\n   more indented\n  regular\n", "\n\tx\ny"}) {
         json doc = {{"k", s}, {"l", json::array({s})}};
         auto text = y::emit(doc);
         auto p = y::parse(text, "ml.yaml");

@@ -81,10 +81,11 @@ bool literal_block_ok(std::string_view s) {
     if (s.find('\n') == std::string_view::npos) return false;
     if (has_special_chars(s)) return false;
     // Lines that end in spaces are kept by literal blocks, but trailing-space-only lines before a
-    // less-indented line confuse some readers; keep it simple and exact: no line may start with a
-    // space or tab when it is the first line (that needs an indentation indicator), and no
-    // whitespace-only last line.
-    if (s.front() == ' ' || s.front() == '\t') return false;
+    // less-indented line confuse some readers; keep it simple and exact: the first non-empty line
+    // may not start with a space or tab (readers take the block's indentation from it; that would
+    // need an indentation indicator), and no whitespace-only last line.
+    const std::size_t first = s.find_first_not_of('\n');
+    if (first != std::string_view::npos && (s[first] == ' ' || s[first] == '\t')) return false;
     std::size_t last_nl = s.find_last_not_of('\n');
     if (last_nl == std::string_view::npos) return false;  // only newlines
     std::string_view body = s.substr(0, last_nl + 1);
