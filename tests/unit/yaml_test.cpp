@@ -324,6 +324,18 @@ TEST(YamlEmit, MultiLineStringsKeepTheirBytes) {
     }
 }
 
+TEST(YamlEmit, FloatsStayFloatsInEveryDialect) {
+    // found by fuzz_yaml: 0.0001 was written "1e-04", which YAML 1.1 (PyYAML) reads as a string
+    for (double d : {0.0001, 1e20, -3e-7, 1.5, 2.0, 0.0}) {
+        json doc = {{"v", d}};
+        auto text = y::emit(doc);
+        auto p = y::parse(text, "f.yaml");
+        ASSERT_TRUE(p.ok()) << text;
+        for (auto dialect : {y::Dialect::Core12, y::Dialect::Yaml11, y::Dialect::Kubernetes})
+            EXPECT_EQ(y::to_json(*root_of(p), dialect), doc) << text << " in " << y::to_string(dialect);
+    }
+}
+
 TEST(YamlEmit, KeysThatSomeReaderMisreadsAreQuoted) {
     // go-yaml v2 (Kubernetes) reads a plain `y` key as the boolean true
     EXPECT_EQ(y::emit(json{{"y", 1}, {"on", 2}, {"x", 3}}), "\"y\": 1\n\"on\": 2\nx: 3\n");

@@ -138,9 +138,19 @@ void append_number(std::string& out, const json& v) {
     }
     auto [p, ec] = std::to_chars(buf, buf + sizeof buf, d);
     std::string_view s(buf, static_cast<std::size_t>(p - buf));
-    out += s;
-    // keep it a float for every reader ("1" would read back as an int)
-    if (s.find_first_of(".eEn") == std::string_view::npos) out += ".0";
+    // Keep it a float for every reader: "1" would read back as an int, and YAML 1.1 (PyYAML)
+    // reads an exponent without a dot ("1e-04") as a string: write "1.0e-04".
+    const std::size_t e = s.find_first_of("eE");
+    if (s.find('.') != std::string_view::npos) {
+        out += s;
+    } else if (e != std::string_view::npos) {
+        out += s.substr(0, e);
+        out += ".0";
+        out += s.substr(e);
+    } else {
+        out += s;
+        out += ".0";
+    }
 }
 
 void append_string(std::string& out, std::string_view s, int indent, bool is_key) {
