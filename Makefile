@@ -3,8 +3,11 @@
 #
 #   make demo     install deps, build, validate + generate every example into out/<example>
 #   make test     install deps, build with -Werror, run unit + integration tests (ctest);
-#                 with CI=true also an ASan+UBSan build (build-asan/) running all tests again;
-#                 each phase says how long it took (.ci/run sums them up at the end)
+#                 with CI=true also a clang ASan+UBSan build (build-asan/) running all tests
+#                 again, then every fuzz harness for 30 s; each phase says how long it took
+#                 (.ci/run sums them up at the end)
+#   make fuzz     build-asan/ (clang, -DCOCONUT_FUZZ=ON), then each libFuzzer harness of fuzz/
+#                 for FUZZ_SECONDS (default 30), FUZZ_JOBS at a time (default 1)
 #   make bench    generate 10/100/1000-service specs, time coconut vs kubectl kustomize; then
 #                 bench-targets and bench-check
 #   make bench-targets  time every generation target at 1000 services vs helm template
@@ -26,6 +29,8 @@ BUILD_TYPE  ?= RelWithDebInfo
 OUT_DIR     ?= out
 CMAKE_ARGS  ?=
 CTEST_ARGS  ?=
+FUZZ_SECONDS ?= 30
+FUZZ_JOBS   ?= 1
 
 COCONUT     := $(BUILD_DIR)/coconut
 # A build dir configured before keeps its generator; a new one uses Ninja.
@@ -47,12 +52,12 @@ ifeq ($(IS_CI),1)
 endif
 WITH_ASAN ?= 0
 
-.PHONY: all deps deps-bench configure build demo test test-asan asan-build bench bench-targets bench-check clean distclean help ci-guard
+.PHONY: all deps deps-bench configure build demo test test-asan asan-build fuzz bench bench-targets bench-check clean distclean help ci-guard
 
 all: build
 
 help:
-	@sed -n '1,16p' Makefile
+	@sed -n '1,19p' Makefile
 
 deps:
 	$(PHASE) deps scripts/setup-deps.sh
@@ -93,14 +98,24 @@ endif
 define build_werror
 	$(PHASE) build bash -c 'cmake -S . -B $(BUILD_DIR) $(call generator,$(BUILD_DIR)) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCOCONUT_WERROR=ON $(CMAKE_ARGS) && cmake --build $(BUILD_DIR) -j $(JOBS)'
 endef
+# build-asan/ is a clang build (libFuzzer ships with clang): ASan + UBSan, and with COCONUT_FUZZ
+# coverage instrumentation plus the fuzz/ harnesses. A tree configured with another compiler
+# (g++, before the fuzzers) is configured afresh: CMake cannot switch a tree's compiler.
 define build_asan
-	$(PHASE) asan-build bash -c 'cmake -S . -B $(ASAN_DIR) $(call generator,$(ASAN_DIR)) -DCMAKE_BUILD_TYPE=Debug -DCOCONUT_SANITIZE=ON $(CMAKE_ARGS) && cmake --build $(ASAN_DIR) -j $(JOBS)'
+	$(PHASE) asan-build bash -c 'if [ -f $(ASAN_DIR)/CMakeCache.txt ] && ! grep -q "^CMAKE_CXX_COMPILER:.*clang" $(ASAN_DIR)/CMakeCache.txt; then \
+	  echo "make: $(ASAN_DIR)/ was configured with another compiler: configuring it afresh with clang++"; rm -rf $(ASAN_DIR); fi; \
+	  gen=; [ -f $(ASAN_DIR)/CMakeCache.txt ] || gen="-G Ninja"; \
+	  CXX=clang++ cmake -S . -B $(ASAN_DIR) $$gen -DCMAKE_BUILD_TYPE=Debug -DCOCONUT_SANITIZE=ON -DCOCONUT_FUZZ=ON $(CMAKE_ARGS) && cmake --build $(ASAN_DIR) -j $(JOBS)'
 endef
 define run_tests
 	$(PHASE) tests ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 endef
 define run_asan_tests
 	$(PHASE) asan-tests env $(SANITIZER_ENV) ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+endef
+# $(call run_fuzz,SECONDS,JOBS)
+define run_fuzz
+	$(PHASE) fuzz fuzz/run.sh $(ASAN_DIR) $(1) $(2)
 endef
 
 # README command 2: warnings are errors; unit + integration tests; ASan/UBSan too in CI.
@@ -110,6 +125,7 @@ test: ci-guard deps
 ifeq ($(WITH_ASAN),1)
 	$(build_asan)
 	$(run_asan_tests)
+	$(call run_fuzz,30,2)
 endif
 
 asan-build: deps
@@ -119,6 +135,12 @@ asan-build: deps
 test-asan: ci-guard deps
 	$(build_asan)
 	$(run_asan_tests)
+
+# libFuzzer harnesses (fuzz/*.cpp): each runs FUZZ_SECONDS from the seeds of fuzz/seed.sh; exits
+# non-zero on any crash, leak, timeout or out-of-memory input (kept in build-asan/fuzz-work/).
+fuzz: deps
+	$(build_asan)
+	$(call run_fuzz,$(FUZZ_SECONDS),$(FUZZ_JOBS))
 
 bench: deps-bench build
 	bench/bench.sh $(COCONUT)

@@ -33,6 +33,9 @@ APT_PACKAGES=(
   # build: compiler, build system, libraries
   g++ cmake ninja-build pkg-config make
   libfyaml-dev libcli11-dev nlohmann-json3-dev libexpected-dev
+  # sanitizer build (build-asan/) and the libFuzzer harnesses of fuzz/: clang 14 (libFuzzer
+  # is its libclang_rt.fuzzer)
+  clang
   # unit tests
   libgtest-dev libgmock-dev googletest
   # integration suites: GNU time (peak RSS), HTTP client, file(1), python3 (zip extraction in

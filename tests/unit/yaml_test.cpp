@@ -312,12 +312,27 @@ TEST(YamlEmit, BlockStyleLayout) {
 
 TEST(YamlEmit, MultiLineStringsKeepTheirBytes) {
     for (std::string s : {"a\nb", "a\nb\n", "a\nb\n\n", "a\n\nb\n", " lead\nx", "x\n  indented\ny\n", "tail\n \n",
-                          "a\r\nb", "\n", "a\n# not a comment\n"}) {
+                          "a\r\nb", "\n", "a\n# not a comment\n",
+                          // found by fuzz_yaml: the first NON-EMPTY line decides a literal block's
+                          // indentation, so a leading blank line does not make " more" safe
+                          "\n\n   more indented\n  regular\n", "\n\tx\ny"}) {
         json doc = {{"k", s}, {"l", json::array({s})}};
         auto text = y::emit(doc);
         auto p = y::parse(text, "ml.yaml");
         ASSERT_TRUE(p.ok()) << text;
         EXPECT_EQ(y::to_json(*root_of(p), y::Dialect::Core12), doc) << text;
+    }
+}
+
+TEST(YamlEmit, FloatsStayFloatsInEveryDialect) {
+    // found by fuzz_yaml: 0.0001 was written "1e-04", which YAML 1.1 (PyYAML) reads as a string
+    for (double d : {0.0001, 1e20, -3e-7, 1.5, 2.0, 0.0}) {
+        json doc = {{"v", d}};
+        auto text = y::emit(doc);
+        auto p = y::parse(text, "f.yaml");
+        ASSERT_TRUE(p.ok()) << text;
+        for (auto dialect : {y::Dialect::Core12, y::Dialect::Yaml11, y::Dialect::Kubernetes})
+            EXPECT_EQ(y::to_json(*root_of(p), dialect), doc) << text << " in " << y::to_string(dialect);
     }
 }
 

@@ -81,10 +81,11 @@ bool literal_block_ok(std::string_view s) {
     if (s.find('\n') == std::string_view::npos) return false;
     if (has_special_chars(s)) return false;
     // Lines that end in spaces are kept by literal blocks, but trailing-space-only lines before a
-    // less-indented line confuse some readers; keep it simple and exact: no line may start with a
-    // space or tab when it is the first line (that needs an indentation indicator), and no
-    // whitespace-only last line.
-    if (s.front() == ' ' || s.front() == '\t') return false;
+    // less-indented line confuse some readers; keep it simple and exact: the first non-empty line
+    // may not start with a space or tab (readers take the block's indentation from it; that would
+    // need an indentation indicator), and no whitespace-only last line.
+    const std::size_t first = s.find_first_not_of('\n');
+    if (first != std::string_view::npos && (s[first] == ' ' || s[first] == '\t')) return false;
     std::size_t last_nl = s.find_last_not_of('\n');
     if (last_nl == std::string_view::npos) return false;  // only newlines
     std::string_view body = s.substr(0, last_nl + 1);
@@ -137,9 +138,19 @@ void append_number(std::string& out, const json& v) {
     }
     auto [p, ec] = std::to_chars(buf, buf + sizeof buf, d);
     std::string_view s(buf, static_cast<std::size_t>(p - buf));
-    out += s;
-    // keep it a float for every reader ("1" would read back as an int)
-    if (s.find_first_of(".eEn") == std::string_view::npos) out += ".0";
+    // Keep it a float for every reader: "1" would read back as an int, and YAML 1.1 (PyYAML)
+    // reads an exponent without a dot ("1e-04") as a string: write "1.0e-04".
+    const std::size_t e = s.find_first_of("eE");
+    if (s.find('.') != std::string_view::npos) {
+        out += s;
+    } else if (e != std::string_view::npos) {
+        out += s.substr(0, e);
+        out += ".0";
+        out += s.substr(e);
+    } else {
+        out += s;
+        out += ".0";
+    }
 }
 
 void append_string(std::string& out, std::string_view s, int indent, bool is_key) {

@@ -127,10 +127,10 @@ spec::StringMap preset_args(Runtime r) {
 // ARG lines for the preset's own arguments and build.args (user values override preset defaults).
 void emit_build_args(Text& t, const Ctx& c) {
     spec::StringMap args = preset_args(c.build.runtime);
-    for (const auto& [k, v] : c.build.args) {
-        auto it = std::find_if(args.begin(), args.end(), [&](const auto& p) { return p.first == k; });
-        if (it != args.end()) it->second = v;
-        else args.emplace_back(k, v);
+    for (const auto& arg : c.build.args) {
+        auto it = std::find_if(args.begin(), args.end(), [&](const auto& p) { return p.first == arg.first; });
+        if (it != args.end()) it->second = arg.second;
+        else args.push_back(arg);
     }
     for (const auto& [k, v] : args) t.line("ARG " + k + "=" + quote_value(v));
 }

@@ -52,11 +52,9 @@ util::Expected<Json> values_schema(const ChartModel& model) {
     root["additionalProperties"] = false;
 
     for (const auto& [key, everywhere] : model.keys) {
-        const std::string schema_key = (key.service.empty() ? "." : "") + [&] {
-            std::string d;
-            for (const auto& p : key.path) d += (d.empty() ? "" : ".") + p;
-            return d;
-        }();
+        // (a plain loop: clang 14 cannot capture a structured binding in a lambda)
+        std::string schema_key = key.service.empty() ? "." : "";
+        for (std::size_t i = 0; i < key.path.size(); ++i) schema_key += (i == 0 ? "" : ".") + key.path[i];
         Json leaf = value_schema(schema_key);
         if (leaf.is_null())
             return util::fail(util::ErrorCode::Failure,
