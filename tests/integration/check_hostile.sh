@@ -144,6 +144,13 @@ doc = open(sys.argv[1]).read()
 with open(sys.argv[2], 'w') as f:
     for i in range(60000):
         f.write(doc.replace('privileged\n', 'p%d\n' % i, 1) + '---\n')" "$T/sub/pod.yaml" "$B/many.yaml"
+# 200 ms is the product's bound (the -O2 build/ run). The sanitizer build (Debug, ASan + UBSan,
+# LeakSanitizer's scan at exit) is several times slower at everything, so there the bound only
+# catches a stop that waits for the end of the input (seconds): 1000 ms.
+limit_ms=200
+if grep -qs '^COCONUT_SANITIZE:BOOL=ON' "${COCONUT_BUILD_DIR:-$(dirname "$COCONUT")}/CMakeCache.txt"; then
+  limit_ms=1000
+fi
 for sig in TERM INT; do
   want=$([[ $sig == TERM ]] && echo 143 || echo 130)
   "$COCONUT" check "$B" --format json >"$WORK/sig.out" 2>"$WORK/sig.err" &
@@ -154,10 +161,10 @@ for sig in TERM INT; do
   rc=0
   wait "$pid" || rc=$?
   ms=$((($(date +%s%N) - start) / 1000000))
-  if [[ $rc == "$want" ]] && ((ms < 200)) && [[ ! -s $WORK/sig.out ]]; then
+  if [[ $rc == "$want" ]] && ((ms < limit_ms)) && [[ ! -s $WORK/sig.out ]]; then
     pass "SIG$sig: exit $rc after $ms ms, nothing half-written on stdout"
   else
-    fail "SIG$sig: exit $rc after $ms ms (want $want within 200 ms), stdout $(wc -c <"$WORK/sig.out") bytes"
+    fail "SIG$sig: exit $rc after $ms ms (want $want within $limit_ms ms), stdout $(wc -c <"$WORK/sig.out") bytes"
     show "$WORK/sig.err"
   fi
 done
