@@ -66,6 +66,17 @@ util::Expected<GenerateResult> GenerateAction::run() const {
         result.environments.push_back(e);
     }
 
+    // Targets the spec does not enable: skipped when none was named, an error when one was.
+    if (m_options.targets.empty()) {
+        std::erase_if(generators, [&](const generate::Generator* g) { return !g->enabled(base); });
+    } else {
+        for (const auto* g : generators)
+            if (!g->enabled(base))
+                return util::fail(util::ErrorCode::Usage, "target " + std::string(g->name()) +
+                                                              " is not enabled by " + m_options.file + ": " +
+                                                              std::string(g->enable_hint()));
+    }
+
     generate::GenerateInput input{base, resolved, std::filesystem::path(m_options.file).filename().string()};
     std::vector<OwnedRoot> produced;
     for (const auto* g : generators) {

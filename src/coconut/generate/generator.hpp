@@ -53,6 +53,11 @@ public:
     [[nodiscard]] virtual std::string_view name() const = 0;          // target name, e.g. "kubernetes"
     [[nodiscard]] virtual std::string_view description() const = 0;   // one line, for docs and --help
     [[nodiscard]] virtual util::Expected<void> generate(const GenerateInput& in, ArtifactSet& out) const = 0;
+    // Whether the spec enables this target. `generate` without --target runs the enabled ones;
+    // naming a disabled one is a usage error that quotes enable_hint().
+    [[nodiscard]] virtual bool enabled(const spec::Spec& /*base*/) const { return true; }
+    // How to enable the target, e.g. "add a `targets.ecs` block to coconut.yaml".
+    [[nodiscard]] virtual std::string_view enable_hint() const { return {}; }
 };
 
 class Registry {

@@ -226,9 +226,12 @@ Targets targets_of(const Node* t, const std::string& app) {
         et.app = text(value_of(e, "app"), app);
         et.cluster = text(value_of(e, "cluster"));
         et.region = text(value_of(e, "region"));
+        et.copilot = boolean(value_of(e, "copilot"), false);
         out.ecs = et;
     } else if (t && t->is_mapping() && t->find("ecs")) {
-        out.ecs = EcsTarget{app, {}, {}};
+        EcsTarget et;  // `ecs:` with no settings: every default
+        et.app = app;
+        out.ecs = et;
     }
     if (const Node* s = value_of(t, "servers")) {
         ServersTarget st;
@@ -419,6 +422,7 @@ Json to_data(const Spec& spec) {
         if (!e->app.empty()) ej["app"] = e->app;
         if (!e->cluster.empty()) ej["cluster"] = e->cluster;
         if (!e->region.empty()) ej["region"] = e->region;
+        ej["copilot"] = e->copilot;
         targets["ecs"] = std::move(ej);
     }
     if (const auto& s = spec.targets.servers) {

@@ -132,6 +132,7 @@ struct EcsTarget {
     std::string app;
     std::string cluster;
     std::string region;
+    bool copilot = false;            // also generate AWS Copilot manifests (the `copilot` target)
 };
 
 struct ServersTarget {

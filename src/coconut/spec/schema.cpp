@@ -287,6 +287,10 @@ Table build_table() {
         with_doc_default("app", t.string(Format::Dns1123Label, true), "the app's `name`", "Copilot application name."),
         with_doc_default("cluster", t.string(Format::NoSpaces, true), "Copilot's cluster", "ECS cluster."),
         with_doc_default("region", t.string(Format::NoSpaces, true), "the AWS CLI's default region", "AWS region."),
+        with_default("copilot", t.simple(Kind::Boolean), false,
+                     "Also generate AWS Copilot manifests (the `copilot` target) and apply Copilot's validation "
+                     "rules. AWS Copilot reached end of support in 2026: the `ecs` target (task definitions for "
+                     "the AWS CLI) is the first-class route."),
     };
     Type* servers = t.object("ServersTarget", "targets.servers",
                              "Deploy to plain servers with Ansible (systemd units behind nginx).");

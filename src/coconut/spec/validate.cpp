@@ -815,6 +815,23 @@ private:
 
 }  // namespace
 
+namespace {
+
+std::vector<std::pair<std::string, TargetCheck>>& target_checks() {
+    static std::vector<std::pair<std::string, TargetCheck>> checks;
+    return checks;
+}
+
+}  // namespace
+
+TargetCheckRegistration::TargetCheckRegistration(const char* target, TargetCheck check) {
+    auto& checks = target_checks();
+    checks.emplace_back(target, check);
+    // Registration order is the static-initialisation order (unspecified): sort by target so the
+    // order of reported issues never depends on the link order.
+    std::sort(checks.begin(), checks.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
 void validate_root(const Node& root, const ValidateOptions& options, std::vector<Issue>& out) {
     if (!root.is_mapping()) {
         out.push_back(Issue{&root, root.start, Path(), "expected a mapping at the top level, got " + describe_value(root)});
@@ -822,6 +839,7 @@ void validate_root(const Node& root, const ValidateOptions& options, std::vector
     }
     Walker(out).check(schema::root(), root, Path());
     Rules(root, options, out).run();
+    for (const auto& [target, check] : target_checks()) check(root, out);
 }
 
 

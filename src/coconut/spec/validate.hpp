@@ -54,6 +54,19 @@ struct ValidateOptions {
 // Validates a whole spec document (the base, or an environment's merged tree).
 void validate_root(const yaml::Node& root, const ValidateOptions& options, std::vector<Issue>& out);
 
+// Target-specific rules (spec/targets/<target>.cpp): one self-registering check per target that
+// runs after the structural walk on every validated tree (the base and each environment's merged
+// tree; load() reports an environment's issue only when the base does not have it) and reports
+// only when the tree enables its target, e.g. Fargate task sizes when `targets.ecs` is present.
+// A check may assume the structural walk ran: it must skip (not report) nodes of the wrong kind.
+using TargetCheck = void (*)(const yaml::Node& root, std::vector<Issue>& out);
+struct TargetCheckRegistration {
+    TargetCheckRegistration(const char* target, TargetCheck check);
+};
+// In a check's .cpp: COCONUT_REGISTER_TARGET_CHECK(ecs, check_ecs);
+#define COCONUT_REGISTER_TARGET_CHECK(target, fn) \
+    static const ::coconut::spec::detail::TargetCheckRegistration coconut_target_check_##target{#target, fn}
+
 // Helpers shared with the model builder.
 const yaml::Node* value_of(const yaml::Node* mapping, std::string_view key);  // nullptr if absent or null
 std::string describe_value(const yaml::Node& n);                               // `string "abc"`, `a list`
