@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <limits>
 
 #include "coconut/spec/quantity.hpp"
 
@@ -31,12 +30,6 @@ std::vector<Size> build_sizes() {
         for (int m = r.min; m <= r.max; m += r.step) out.push_back({r.cpu, m});
     }
     return out;
-}
-
-const Range* range_of(int cpu) {
-    for (const auto& r : k_ranges)
-        if (r.cpu == cpu) return &r;
-    return nullptr;
 }
 
 // Relative monthly price of a size (us-east-1 Linux/x86 Fargate: $0.04048 per vCPU-hour,
