@@ -560,3 +560,49 @@ TEST(YamlLimits, TabBeforeABlockIndicatorInAnExplicitKeyIsAnErrorNotACrash) {
     ASSERT_NE(ok.documents[0].root(), nullptr);
     EXPECT_EQ(ok.documents[0].root()->find("a")->text, "? x:\t-\n");
 }
+
+// libfyaml 0.7.12 reads an empty block scalar inside a nested collection wrongly (it swallows the
+// parent's next entries as content) and then returns never-written bytes from fy_token_get_text
+// (found by fuzzing: fuzz/corpus/yaml/libfyaml-empty-block-scalar-*). yaml::parse gives such a
+// scalar an explicit indentation indicator first; these are the readings PyYAML and go-yaml give.
+TEST(YamlParse, EmptyBlockScalarBeforeASiblingIsEmptyInNestedCollections) {
+    struct Case {
+        const char* text;
+        json expected;
+    };
+    const Case cases[] = {
+        {"m:\n  a: |\n  b: 1\n  c:\n    d: 2\n", json::parse(R"({"m": {"a": "", "b": 1, "c": {"d": 2}}})")},
+        {"m:\n  a: >-\n  b: x\n", json::parse(R"({"m": {"a": "", "b": "x"}})")},
+        {"m:\n  a: |+ # kept\n\n  b: x\n", json::parse(R"({"m": {"a": "\n", "b": "x"}})")},
+        {"m:\n  a: !!str |\n  b: x\n", json::parse(R"({"m": {"a": "", "b": "x"}})")},
+        {"x:\n  - |\n  - b\n", json::parse(R"({"x": ["", "b"]})")},
+        {"x:\n  - k: |\n    j: 2\n", json::parse(R"({"x": [{"k": "", "j": 2}]})")},
+        {"    livenebb: |\n    xxxssProbe:\n      httpGet:\n        path: /healthz\n",
+         json::parse(R"({"livenebb": "", "xxxssProbe": {"httpGet": {"path": "/healthz"}}})")},
+        // Root level was always read right, and stays so.
+        {"a: |\nb: 1\n", json::parse(R"({"a": "", "b": 1})")},
+        // Content lines that look like headers belong to their scalar: untouched.
+        {"cm:\n  data: |\n    a: |\n    b: 1\n  next: 2\n", json::parse(R"({"cm": {"data": "a: |\nb: 1\n", "next": 2}})")},
+        // Explicit indentation indicators are the user's: untouched.
+        {"m:\n  a: |2\n      x\n  b: 1\n", json::parse(R"({"m": {"a": "  x\n", "b": 1}})")},
+        // A non-empty scalar is untouched.
+        {"m:\n  a: |\n    text\n  b: 1\n", json::parse(R"({"m": {"a": "text\n", "b": 1}})")},
+    };
+    for (const auto& c : cases) {
+        const auto s = y::parse(c.text, "t.yaml");
+        ASSERT_TRUE(s.errors.empty()) << c.text << ": " << s.errors[0].message;
+        ASSERT_EQ(s.documents.size(), 1u) << c.text;
+        EXPECT_EQ(y::to_json(*s.documents[0].root(), y::Dialect::Core12), c.expected) << c.text;
+    }
+    // Positions after the rewritten line are the user's: `b` is at 3:3, its value at 3:6.
+    const auto s = y::parse("m:\n  a: | # note\n  b: 1\n", "t.yaml");
+    ASSERT_TRUE(s.errors.empty());
+    const y::Node* key = s.documents[0].root()->find("m")->find_key("b");
+    const y::Node* value = s.documents[0].root()->find("m")->find("b");
+    ASSERT_NE(key, nullptr);
+    ASSERT_NE(value, nullptr);
+    EXPECT_EQ(key->start.line, 3u);
+    EXPECT_EQ(key->start.column, 3u);
+    EXPECT_EQ(value->start.line, 3u);
+    EXPECT_EQ(value->start.column, 6u);
+}

@@ -470,6 +470,132 @@ std::size_t next_line(std::string_view text, std::size_t i) {
     return nl + ((text[nl] == '\r' && nl + 1 < text.size() && text[nl + 1] == '\n') ? 2 : 1);
 }
 
+// libfyaml 0.7.12 defect (found by fuzzing, fuzz/corpus/yaml/libfyaml-empty-block-scalar-*):
+// a block scalar with an auto-detected indentation whose next non-empty line is NOT indented
+// more than the scalar's parent collection is empty, and that line is the parent's next entry
+// (`  a: |` followed by `  b: 1` gives a: "" and b: 1, as PyYAML and go-yaml read it). Inside a
+// nested collection libfyaml instead swallows the following lines as the scalar's content, and
+// its two passes over the text then disagree on the length: fy_token_get_text() returns bytes it
+// never wrote, or writes past its buffer. Giving such a scalar the explicit indentation
+// indicator `1` (content indented one more than the parent, so the next line ends it) makes
+// libfyaml read it right. Lexical and conservative: only a line that ends in a block indicator
+// after `key:` or `- ` is considered (the parent's indentation is then the key's or the last
+// dash's column), content lines of other block scalars are skipped, and a line that already has
+// an indentation indicator is left alone. The insertion shifts only what follows the indicator
+// on its line (a comment). Returns the rewritten text, or nullopt when nothing needs it.
+std::optional<std::string> make_empty_block_scalars_explicit(std::string_view text) {
+    if (text.find('|') == std::string_view::npos && text.find('>') == std::string_view::npos) return std::nullopt;
+    struct Line {
+        std::size_t begin, end;  // [begin, end) without the line break
+    };
+    std::vector<Line> lines;
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t e = text.find_first_of("\r\n", i);
+        if (e == std::string_view::npos) e = text.size();
+        lines.push_back({i, e});
+        const std::size_t n = next_line(text, i);
+        if (n == std::string_view::npos) break;
+        i = n;
+    }
+    auto indent_of = [&](const Line& l) -> std::optional<std::size_t> {  // nullopt: blank line
+        std::size_t i = l.begin;
+        while (i < l.end && text[i] == ' ') ++i;
+        if (i == l.end) return std::nullopt;
+        if (text[i] == '\t' && text.find_first_not_of(" \t", i) >= l.end) return std::nullopt;
+        return i - l.begin;
+    };
+    std::vector<std::size_t> inserts;  // offsets after which '1' goes
+    for (std::size_t li = 0; li < lines.size(); ++li) {
+        const Line& l = lines[li];
+        const std::string_view line = text.substr(l.begin, l.end - l.begin);
+        // The header: [indent][- ]*[key:<space>][!tag |&anchor ]*(|>)[chomp][#comment]
+        std::size_t ind_pos = std::string_view::npos;
+        {
+            std::size_t e = line.size();
+            if (const std::size_t hash = line.find(" #"); hash != std::string_view::npos) e = hash;
+            while (e > 0 && (line[e - 1] == ' ' || line[e - 1] == '\t')) --e;
+            std::size_t k = e;
+            while (k > 0 && (line[k - 1] == '+' || line[k - 1] == '-' || (line[k - 1] >= '0' && line[k - 1] <= '9'))) --k;
+            if (k == 0 || (line[k - 1] != '|' && line[k - 1] != '>')) continue;
+            if (line.substr(k, e - k).find_first_of("0123456789") != std::string_view::npos) continue;  // explicit
+            if (e - k > 1) continue;  // at most one chomping indicator
+            ind_pos = k - 1;
+        }
+        // Before the indicator: a space, then optional tag/anchor words, then `key:` or a dash.
+        std::size_t j = ind_pos;
+        if (j == 0 || line[j - 1] != ' ') continue;
+        auto word_start = [&](std::size_t end) {
+            std::size_t b = end;
+            while (b > 0 && line[b - 1] != ' ') --b;
+            return b;
+        };
+        while (j > 0 && line[j - 1] == ' ') --j;
+        while (j > 0) {  // tags and anchors
+            const std::size_t b = word_start(j);
+            if (line[b] != '!' && line[b] != '&') break;
+            j = b;
+            while (j > 0 && line[j - 1] == ' ') --j;
+        }
+        if (j == 0) continue;
+        std::size_t parent_indent;
+        if (line[j - 1] == ':') {
+            // `key:` — the key starts after the last "- " or at the line's indentation; quoted keys
+            // and plain keys without ": " inside are what this recognises.
+            std::size_t b = 0;
+            while (b < j && line[b] == ' ') ++b;
+            while (b + 1 < j && line[b] == '-' && line[b + 1] == ' ') {
+                b += 2;
+                while (b < j && line[b] == ' ') ++b;
+            }
+            const std::string_view key = line.substr(b, j - 1 - b);
+            if (key.empty() || key.find(": ") != std::string_view::npos || key.front() == '{' || key.front() == '[' ||
+                key.front() == '?' || key.front() == '#')
+                continue;
+            parent_indent = b;
+        } else if (line[j - 1] == '-' && (j == 1 || line[j - 2] == ' ')) {
+            std::size_t b = 0;
+            while (b < j && line[b] == ' ') ++b;
+            for (std::size_t x = b; x < j; ++x)
+                if (line[x] != '-' && line[x] != ' ') {
+                    b = std::string_view::npos;
+                    break;
+                }
+            if (b == std::string_view::npos) continue;
+            parent_indent = j - 1;  // the last dash
+        } else {
+            continue;
+        }
+        // The first non-blank line after the header decides.
+        std::size_t next = li + 1;
+        std::optional<std::size_t> content_indent;
+        for (; next < lines.size(); ++next)
+            if ((content_indent = indent_of(lines[next]))) break;
+        if (!content_indent) break;  // nothing follows: an empty scalar at the end, read right
+        if (*content_indent <= parent_indent) {
+            inserts.push_back(l.begin + ind_pos + 1);
+            continue;  // the next line is the parent's next entry: look at it too
+        }
+        // A non-empty block scalar: skip its content lines (they may look like headers).
+        while (next + 1 < lines.size()) {
+            const auto ind = indent_of(lines[next + 1]);
+            if (ind && *ind < *content_indent) break;
+            ++next;
+        }
+        li = next;
+    }
+    if (inserts.empty()) return std::nullopt;
+    std::string out;
+    out.reserve(text.size() + inserts.size());
+    std::size_t from = 0;
+    for (const std::size_t at : inserts) {
+        out.append(text.substr(from, at - from));
+        out.push_back('1');
+        from = at;
+    }
+    out.append(text.substr(from));
+    return out;
+}
+
 // The character at 1-based (line, column) of `text`, columns counted in code points as libfyaml
 // counts them; '\0' when there is none.
 char char_at(std::string_view text, std::uint32_t line, std::uint32_t column) {
@@ -506,6 +632,8 @@ SegmentEnd parse_segment(std::string_view segment, std::uint32_t line_base, Buil
         end.stop = true;
         return end;
     }
+    const std::optional<std::string> explicit_text = make_empty_block_scalars_explicit(segment);
+    const std::string_view input = explicit_text ? std::string_view(*explicit_text) : segment;
     fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = nullptr;
@@ -529,8 +657,8 @@ SegmentEnd parse_segment(std::string_view segment, std::uint32_t line_base, Buil
         out.errors.push_back(Diagnostic{{}, "internal error: cannot create the YAML parser"});
         return end;
     }
-    // libfyaml keeps a pointer to the input; `segment` outlives the parser.
-    if (fy_parser_set_string(parser.get(), segment.data(), segment.size()) != 0) {
+    // libfyaml keeps a pointer to the input; `segment` and `explicit_text` outlive the parser.
+    if (fy_parser_set_string(parser.get(), input.data(), input.size()) != 0) {
         out.errors.push_back(Diagnostic{{}, "internal error: cannot set the YAML parser input"});
         return end;
     }
