@@ -3,6 +3,7 @@
 // 2's Tiller), ingress-nginx configuration snippets and OpenShift SecurityContextConstraints.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "coconut/policy/engine.hpp"
 #include "coconut/policy/rule.hpp"
@@ -117,24 +118,34 @@ public:
 COCONUT_REGISTER_RULE(K8sJobTtlRule);
 
 // ---------------------------------------------------------------------------------------------
-// Software that has no place in an application's manifests, recognised by image and labels.
-class K8sDashboardRule final : public BasicRule {
+// Software that has no place in an application's manifests, recognised by image and labels: one
+// rule class, one table row per product.
+struct LabelMatch {
+    const char* key;
+    const char* value;
+    const char* unless_key = nullptr;  // not looked at when the pod has this label (Checkov's order)
+};
+struct UnwantedSoftware {
+    const char* id;
+    const char* title;
+    Severity severity;
+    const char* description;
+    const char* remediation;
+    const char* alias;
+    std::vector<std::string_view> image_needles;  // an image containing one of these
+    std::vector<LabelMatch> labels;
+    const char* product;                          // "the Kubernetes dashboard", "Tiller"
+};
+
+template <const UnwantedSoftware& T>
+class UnwantedSoftwareRule final : public BasicRule {
 public:
-    K8sDashboardRule() : BasicRule(make()) {}
+    UnwantedSoftwareRule() : BasicRule(make()) {}
     static RuleInfo make() {
-        RuleInfo r =
-            k8s_rule("K8S-DASHBOARD", "The Kubernetes dashboard should not be deployed", Severity::Medium, pod_kinds());
-        r.description =
-            "The Kubernetes dashboard is a web UI with the permissions of its service account; exposed "
-            "or over-privileged, it has been the entry point of cluster takeovers (cryptomining on "
-            "clusters whose dashboard needed no login). Reported for a workload with a container or "
-            "init container whose image contains `kubernetes-dashboard` or `kubernetesui`, or whose "
-            "pod labels say `app: kubernetes-dashboard` (or, without an `app` label, "
-            "`k8s-app: kubernetes-dashboard`).";
-        r.remediation =
-            "Remove the dashboard; use `kubectl`, a local UI with the user's own credentials, or the "
-            "cloud provider's console.";
-        r.aliases = {"checkov:CKV_K8S_33"};
+        RuleInfo r = k8s_rule(T.id, T.title, T.severity, pod_kinds());
+        r.description = T.description;
+        r.remediation = T.remediation;
+        r.aliases = {T.alias};
         r.compliance = {cref("nsa", "Authentication and authorization: least privilege"), cref("soc2", "CC6.1"),
                         cref("soc2", "CC6.8")};
         return r;
@@ -143,59 +154,57 @@ public:
         auto pod = pod_view(doc);
         if (!pod) return;
         for (const auto& c : pod->containers) {
-            const std::string_view image = get_str(c.node, "image");
             if (c.kind == ContainerKind::Ephemeral) continue;
-            if (image.find("kubernetes-dashboard") != std::string_view::npos ||
-                image.find("kubernetesui") != std::string_view::npos) {
-                out.report(doc, get(c.node, "image"),
-                           c.label() + " runs the Kubernetes dashboard (" + std::string(image) + ")");
-                return;
-            }
+            const std::string_view image = get_str(c.node, "image");
+            for (const auto needle : T.image_needles)
+                if (image.find(needle) != std::string_view::npos) {
+                    out.report(doc, get(c.node, "image"),
+                               c.label() + " runs " + T.product + " (" + std::string(image) + ")");
+                    return;
+                }
         }
         const yaml::Node* labels = pod->labels();
-        const char* key = get(labels, "app") != nullptr ? "app" : "k8s-app";
-        if (get_str(labels, key) == "kubernetes-dashboard")
-            out.report(doc, get(labels, key),
-                       doc.kind + " " + dq(doc.name) + " is labelled as the Kubernetes dashboard");
-    }
-};
-COCONUT_REGISTER_RULE(K8sDashboardRule);
-
-class K8sTillerRule final : public BasicRule {
-public:
-    K8sTillerRule() : BasicRule(make()) {}
-    static RuleInfo make() {
-        RuleInfo r = k8s_rule("K8S-TILLER", "Helm 2's Tiller should not be deployed", Severity::High, pod_kinds());
-        r.description =
-            "Tiller, the in-cluster server of Helm 2 (end of life since 2020), runs with cluster-admin "
-            "rights and by default accepts unauthenticated gRPC from any pod. Reported for a workload "
-            "with a container or init container whose image contains `tiller`, or whose pod labels say "
-            "`app: helm` or `name: tiller`.";
-        r.remediation =
-            "Migrate the releases to Helm 3 (`helm 2to3`), which needs no in-cluster component, and "
-            "delete Tiller.";
-        r.aliases = {"checkov:CKV_K8S_34"};
-        r.compliance = {cref("nsa", "Authentication and authorization: least privilege"), cref("soc2", "CC6.1"),
-                        cref("soc2", "CC6.8")};
-        return r;
-    }
-    void check(const Document& doc, const CheckContext&, Reporter& out) const override {
-        auto pod = pod_view(doc);
-        if (!pod) return;
-        for (const auto& c : pod->containers) {
-            const std::string_view image = get_str(c.node, "image");
-            if (c.kind == ContainerKind::Ephemeral || image.find("tiller") == std::string_view::npos) continue;
-            out.report(doc, get(c.node, "image"), c.label() + " runs Tiller (" + std::string(image) + ")");
+        for (const auto& m : T.labels) {
+            if (m.unless_key && get(labels, m.unless_key) != nullptr) continue;
+            if (get_str(labels, m.key) != m.value) continue;
+            out.report(doc, get(labels, m.key),
+                       doc.kind + " " + dq(doc.name) + " is labelled as " + T.product + " (" + m.key + ": " +
+                           m.value + ")");
             return;
         }
-        const yaml::Node* labels = pod->labels();
-        if (get_str(labels, "app") == "helm")
-            out.report(doc, get(labels, "app"), doc.kind + " " + dq(doc.name) + " is labelled as Tiller (app: helm)");
-        else if (get_str(labels, "name") == "tiller")
-            out.report(doc, get(labels, "name"),
-                       doc.kind + " " + dq(doc.name) + " is labelled as Tiller (name: tiller)");
     }
 };
+
+const UnwantedSoftware k_dashboard{
+    "K8S-DASHBOARD", "The Kubernetes dashboard should not be deployed", Severity::Medium,
+    "The Kubernetes dashboard is a web UI with the permissions of its service account; exposed "
+    "or over-privileged, it has been the entry point of cluster takeovers (cryptomining on "
+    "clusters whose dashboard needed no login). Reported for a workload with a container or "
+    "init container whose image contains `kubernetes-dashboard` or `kubernetesui`, or whose "
+    "pod labels say `app: kubernetes-dashboard` (or, without an `app` label, "
+    "`k8s-app: kubernetes-dashboard`).",
+    "Remove the dashboard; use `kubectl`, a local UI with the user's own credentials, or the "
+    "cloud provider's console.",
+    "checkov:CKV_K8S_33",
+    {"kubernetes-dashboard", "kubernetesui"},
+    {{"app", "kubernetes-dashboard"}, {"k8s-app", "kubernetes-dashboard", "app"}},
+    "the Kubernetes dashboard"};
+using K8sDashboardRule = UnwantedSoftwareRule<k_dashboard>;
+COCONUT_REGISTER_RULE(K8sDashboardRule);
+
+const UnwantedSoftware k_tiller{
+    "K8S-TILLER", "Helm 2's Tiller should not be deployed", Severity::High,
+    "Tiller, the in-cluster server of Helm 2 (end of life since 2020), runs with cluster-admin "
+    "rights and by default accepts unauthenticated gRPC from any pod. Reported for a workload "
+    "with a container or init container whose image contains `tiller`, or whose pod labels say "
+    "`app: helm` or `name: tiller`.",
+    "Migrate the releases to Helm 3 (`helm 2to3`), which needs no in-cluster component, and "
+    "delete Tiller.",
+    "checkov:CKV_K8S_34",
+    {"tiller"},
+    {{"app", "helm"}, {"name", "tiller"}},
+    "Tiller"};
+using K8sTillerRule = UnwantedSoftwareRule<k_tiller>;
 COCONUT_REGISTER_RULE(K8sTillerRule);
 
 class K8sTillerServiceRule final : public BasicRule {
