@@ -33,12 +33,6 @@ std::vector<Size> build_sizes() {
     return out;
 }
 
-const Range* range_of(int cpu) {
-    for (const auto& r : k_ranges)
-        if (r.cpu == cpu) return &r;
-    return nullptr;
-}
-
 // Relative monthly price of a size (us-east-1 Linux/x86 Fargate: $0.04048 per vCPU-hour,
 // $0.004445 per GB-hour); used only to pick the cheapest suggestion.
 double price(Size s) { return s.cpu / 1024.0 * 0.04048 + s.memory / 1024.0 * 0.004445; }
