@@ -335,7 +335,7 @@ private:
         const Node* secrets = value_of(&svc, "secrets");
         if (!secrets || !secrets->is_mapping()) return;
         for (const auto& p : secrets->pairs) {
-            if (!p.key->is_scalar() || !p.value->is_scalar() || p.value->text.empty()) continue;
+            if (!p.key->is_scalar() || !checkable(p.value)) continue;
             const std::string& ref = p.value->text;
             if (is_ssm_text(ref) && ref.find("//") == std::string::npos) continue;
             error(*p.value, sp.key("secrets").key(p.key->text),
