@@ -292,8 +292,8 @@ Table build_table() {
     ecs->fields = {
         with_doc_default("app", t.string(Format::Dns1123Label, true), "the app's `name`",
                          "Application name: prefix of ECS families, services, log groups and SSM parameters."),
-        with_doc_default("cluster", t.string(Format::NoSpaces, true), "`<app>-<environment>`",
-                         "ECS cluster name (or ARN)."),
+        with_doc_default("cluster", t.string(Format::NoSpaces, true), "`<app>-<environment>` (`<app>` without environments)",
+                         "ECS cluster name (or ARN). The `copilot` target uses Copilot's own cluster."),
         with_doc_default("region", t.string(Format::NoSpaces, true), "`us-east-1`",
                          "AWS region, e.g. `eu-west-1` (in ARNs and the awslogs configuration)."),
         with_default("copilot", t.simple(Kind::Boolean), false,
@@ -315,9 +315,9 @@ Table build_table() {
         with_default("scheduler_role", t.string(Format::NoSpaces, true), "ecsEventsRole",
                      "IAM role (name or ARN) EventBridge Scheduler runs jobs with (trusts `scheduler.amazonaws.com`, "
                      "allows `ecs:RunTask` and `iam:PassRole`)."),
-        with_doc_default("log_group", t.string(Format::NoSpaces, true), "`/ecs/<app>/<environment>`",
+        with_doc_default("log_group", t.string(Format::NoSpaces, true), "`/ecs/<app>/<environment>` (`/ecs/<app>` without environments)",
                          "CloudWatch Logs group of the containers (awslogs driver; it must exist)."),
-        with_doc_default("ssm_prefix", t.string(Format::NoSpaces, true), "`/<app>/<environment>/`",
+        with_doc_default("ssm_prefix", t.string(Format::NoSpaces, true), "`/<app>/<environment>/` (`/<app>/` without environments)",
                          "Prefix of the SSM Parameter Store names of secret references: the secret `db/url` is the "
                          "parameter `<ssm_prefix>db/url`."),
         with_doc_default("target_groups", t.map(Format::Dns1123Label, "service", t.string(Format::NoSpaces, true)),
@@ -332,7 +332,7 @@ Table build_table() {
                      "CPU architecture of the tasks (the images must be built for it)."),
         with_default("service_connect", t.simple(Kind::Boolean), true,
                      "ECS Service Connect: services with a port are reachable by their name and port, as on "
-                     "Kubernetes (`http://api:8080`). Needs a Cloud Map namespace named like the cluster."),
+                     "Kubernetes (`http://api:8080`). Needs a Cloud Map namespace named `<app>-<environment>`."),
     };
     ecs->rules = {
         "Every service's `resources` map to a Fargate task size (CPU rounded up to 0.25, 0.5, 1, 2, 4, 8 or 16 "
