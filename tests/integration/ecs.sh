@@ -12,6 +12,8 @@
 #  4. a spec whose resources have no Fargate task size is refused (exit 2) at its position.
 #
 #   bash tests/integration/ecs.sh build/coconut
+# shellcheck disable=SC2015 # `check && pass ... || fail ...`: pass always succeeds
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 it_init "$@"
 require_tool python3

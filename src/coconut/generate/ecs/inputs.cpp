@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstdio>
 #include <set>
 
 #include "coconut/generate/dockerfile/dockerfile_generator.hpp"
@@ -168,6 +170,18 @@ std::string upper_snake(const std::string& s) {
     return out;
 }
 
+// EventBridge Scheduler names hold at most 64 characters: a longer family keeps its first 55 and
+// gets "-" + 8 hex digits of its FNV-1a hash, so names stay unique and deterministic.
+std::string schedule_name(const std::string& family) {
+    constexpr std::size_t k_max = 64;
+    if (family.size() <= k_max) return family;
+    std::uint32_t h = 2166136261u;
+    for (unsigned char ch : family) h = (h ^ ch) * 16777619u;
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", h);
+    return family.substr(0, k_max - 9) + "-" + hex;
+}
+
 std::string resource_id(const Context& c, const Service& s) { return "service/" + cluster_name(c) + "/" + family(c, s); }
 
 }  // namespace
@@ -328,7 +342,7 @@ std::vector<std::pair<std::string, Json>> scaling_policies(const Context& c, con
 Json schedule(const Context& c, const Service& s) {
     const auto cron = spec::eventbridge::cron_expression(s.schedule);
     Json j = Json::object();
-    j["Name"] = family(c, s);
+    j["Name"] = schedule_name(family(c, s));
     j["Description"] = "coconut job " + s.name + " of " + c.app + (c.environment.empty() ? "" : " (" + c.environment + ")") +
                        ": " + s.schedule + " UTC";
     j["ScheduleExpression"] = cron.expression;
