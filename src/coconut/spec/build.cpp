@@ -85,6 +85,8 @@ const std::pair<const char*, Strategy> k_strategies[] = {{"rolling", Strategy::R
                                                          {"immutable", Strategy::Immutable}};
 const std::pair<const char*, Profile> k_profiles[] = {{"baseline", Profile::Baseline},
                                                       {"restricted", Profile::Restricted}};
+const std::pair<const char*, CpuArchitecture> k_architectures[] = {{"x86_64", CpuArchitecture::X86_64},
+                                                                   {"arm64", CpuArchitecture::Arm64}};
 const std::pair<const char*, ServiceManager> k_managers[] = {{"systemd", ServiceManager::Systemd},
                                                              {"start-stop-daemon", ServiceManager::StartStopDaemon}};
 
@@ -227,6 +229,20 @@ Targets targets_of(const Node* t, const std::string& app) {
         et.cluster = text(value_of(e, "cluster"));
         et.region = text(value_of(e, "region"));
         et.copilot = boolean(value_of(e, "copilot"), false);
+        et.account_id = text(value_of(e, "account_id"));
+        et.subnets = string_list(value_of(e, "subnets"));
+        et.security_groups = string_list(value_of(e, "security_groups"));
+        et.assign_public_ip = boolean(value_of(e, "assign_public_ip"), false);
+        et.execution_role = text(value_of(e, "execution_role"), et.execution_role);
+        et.task_role = text(value_of(e, "task_role"));
+        et.scheduler_role = text(value_of(e, "scheduler_role"), et.scheduler_role);
+        et.log_group = text(value_of(e, "log_group"));
+        et.ssm_prefix = text(value_of(e, "ssm_prefix"));
+        et.target_groups = string_map(value_of(e, "target_groups"));
+        et.efs = string_map(value_of(e, "efs"));
+        et.platform_version = text(value_of(e, "platform_version"), et.platform_version);
+        et.architecture = enum_of(value_of(e, "architecture"), k_architectures, CpuArchitecture::X86_64);
+        et.service_connect = boolean(value_of(e, "service_connect"), true);
         out.ecs = et;
     } else if (t && t->is_mapping() && t->find("ecs")) {
         EcsTarget et;  // `ecs:` with no settings: every default
@@ -423,6 +439,25 @@ Json to_data(const Spec& spec) {
         if (!e->cluster.empty()) ej["cluster"] = e->cluster;
         if (!e->region.empty()) ej["region"] = e->region;
         ej["copilot"] = e->copilot;
+        if (!e->account_id.empty()) ej["account_id"] = e->account_id;
+        if (!e->subnets.empty()) ej["subnets"] = e->subnets;
+        if (!e->security_groups.empty()) ej["security_groups"] = e->security_groups;
+        ej["assign_public_ip"] = e->assign_public_ip;
+        ej["execution_role"] = e->execution_role;
+        if (!e->task_role.empty()) ej["task_role"] = e->task_role;
+        ej["scheduler_role"] = e->scheduler_role;
+        if (!e->log_group.empty()) ej["log_group"] = e->log_group;
+        if (!e->ssm_prefix.empty()) ej["ssm_prefix"] = e->ssm_prefix;
+        auto map_json = [](const StringMap& m) {
+            Json o = Json::object();
+            for (const auto& [k, v] : m) o[k] = v;
+            return o;
+        };
+        if (!e->target_groups.empty()) ej["target_groups"] = map_json(e->target_groups);
+        if (!e->efs.empty()) ej["efs"] = map_json(e->efs);
+        ej["platform_version"] = e->platform_version;
+        ej["architecture"] = to_string(e->architecture);
+        ej["service_connect"] = e->service_connect;
         targets["ecs"] = std::move(ej);
     }
     if (const auto& s = spec.targets.servers) {

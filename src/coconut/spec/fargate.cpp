@@ -115,7 +115,8 @@ Mapping map(const Resources& r) {
 std::string cpu_text(int units) { return trim_number(units / 1024.0) + " vCPU"; }
 
 std::string memory_text(int mib) {
-    if (mib >= 1024) return trim_number(mib / 1024.0) + " GiB";
+    // GiB only when exact to two decimals (2.5 GiB): 2049 MiB must not read "2 GiB".
+    if (mib >= 1024 && (mib * 100) % 1024 == 0) return trim_number(mib / 1024.0) + " GiB";
     return std::to_string(mib) + " MiB";
 }
 

@@ -46,7 +46,7 @@ Mapping map(std::int64_t cpu_millis, double memory_bytes);
 // reported by validation) map to the smallest task.
 Mapping map(const Resources& r);
 
-// "0.25 vCPU", "1 vCPU"; "512 MiB", "2 GiB", "2.5 GiB" (for messages)
+// "0.25 vCPU", "1 vCPU"; "512 MiB", "2 GiB", "2.5 GiB", "2049 MiB" (for messages)
 std::string cpu_text(int units);
 std::string memory_text(int mib);
 // The spec quantities that produce `s` exactly: cpu "250m"/"1", memory "512Mi"/"2Gi".

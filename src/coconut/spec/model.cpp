@@ -51,4 +51,12 @@ const char* to_string(ServiceManager m) {
     return "systemd";
 }
 
+const char* to_string(CpuArchitecture a) {
+    switch (a) {
+        case CpuArchitecture::X86_64: return "x86_64";
+        case CpuArchitecture::Arm64: return "arm64";
+    }
+    return "x86_64";
+}
+
 }  // namespace coconut::spec

@@ -23,12 +23,14 @@ enum class Runtime { Node, Python, Go, Java, Static, Dockerfile };
 enum class Strategy { Rolling, BlueGreen, Canary, Immutable };
 enum class Profile { Baseline, Restricted };
 enum class ServiceManager { Systemd, StartStopDaemon };
+enum class CpuArchitecture { X86_64, Arm64 };
 
 const char* to_string(ServiceType t);
 const char* to_string(Runtime r);
 const char* to_string(Strategy s);
 const char* to_string(Profile p);
 const char* to_string(ServiceManager m);
+const char* to_string(CpuArchitecture a);
 
 // Durations are kept as written ("10s", "1m30s") plus their value in seconds.
 struct Duration {
@@ -130,9 +132,24 @@ struct KubernetesTarget {
 
 struct EcsTarget {
     std::string app;
-    std::string cluster;
-    std::string region;
+    std::string cluster;             // empty -> "<app>-<env>" (the ecs generator), Copilot's own cluster (copilot)
+    std::string region;              // empty -> us-east-1 (the ecs generator)
     bool copilot = false;            // also generate AWS Copilot manifests (the `copilot` target)
+    // The `ecs` target (task definitions and service inputs for the AWS CLI); see docs/generators/ecs.md.
+    std::string account_id;          // 12 digits; empty -> the ${AWS_ACCOUNT_ID} placeholder in ARNs
+    std::vector<std::string> subnets;          // subnet-…; empty -> the ${ECS_SUBNET_ID} placeholder
+    std::vector<std::string> security_groups;  // sg-…; empty -> the ${ECS_SECURITY_GROUP_ID} placeholder
+    bool assign_public_ip = false;
+    std::string execution_role = "ecsTaskExecutionRole";   // role name or ARN
+    std::string task_role;           // role name or ARN; empty -> no task role (no AWS credentials in the task)
+    std::string scheduler_role = "ecsEventsRole";          // role EventBridge Scheduler runs jobs with
+    std::string log_group;           // empty -> "/ecs/<app>/<env>"
+    std::string ssm_prefix;          // empty -> "/<app>/<env>/"
+    StringMap target_groups;         // web service -> target group ARN
+    StringMap efs;                   // persistent volume name -> EFS file system ID (fs-…)
+    std::string platform_version = "LATEST";
+    CpuArchitecture architecture = CpuArchitecture::X86_64;
+    bool service_connect = true;     // ECS Service Connect: services reach each other by name
 };
 
 struct ServersTarget {

@@ -282,15 +282,66 @@ Table build_table() {
         with_default("ingress_namespace", t.string(Format::Dns1123Label, true), "ingress-nginx",
                      "Namespace of the ingress controller (allowed in by the network policies)."),
     };
-    Type* ecs = t.object("EcsTarget", "targets.ecs", "Deploy to AWS ECS (Fargate) through AWS Copilot or the AWS CLI.");
+    Type* ecs = t.object("EcsTarget", "targets.ecs",
+                         "Deploy to AWS ECS on Fargate: per environment and service, a task definition "
+                         "(`aws ecs register-task-definition --cli-input-json`), a service (`create-service`), "
+                         "Application Auto Scaling inputs and, for jobs, an EventBridge Scheduler schedule "
+                         "(docs/generators/ecs.md). Every field is optional: what AWS needs and the spec lacks "
+                         "(account ID, subnets, security groups, target groups) is written as a `${NAME}` placeholder "
+                         "for `envsubst`. Every field can be overridden per environment.");
     ecs->fields = {
-        with_doc_default("app", t.string(Format::Dns1123Label, true), "the app's `name`", "Copilot application name."),
-        with_doc_default("cluster", t.string(Format::NoSpaces, true), "Copilot's cluster", "ECS cluster."),
-        with_doc_default("region", t.string(Format::NoSpaces, true), "the AWS CLI's default region", "AWS region."),
+        with_doc_default("app", t.string(Format::Dns1123Label, true), "the app's `name`",
+                         "Application name: prefix of ECS families, services, log groups and SSM parameters."),
+        with_doc_default("cluster", t.string(Format::NoSpaces, true), "`<app>-<environment>` (`<app>` without environments)",
+                         "ECS cluster name (or ARN). The `copilot` target uses Copilot's own cluster."),
+        with_doc_default("region", t.string(Format::NoSpaces, true), "`us-east-1`",
+                         "AWS region, e.g. `eu-west-1` (in ARNs and the awslogs configuration)."),
         with_default("copilot", t.simple(Kind::Boolean), false,
                      "Also generate AWS Copilot manifests (the `copilot` target) and apply Copilot's validation "
                      "rules. AWS Copilot reached end of support in 2026: the `ecs` target (task definitions for "
                      "the AWS CLI) is the first-class route."),
+        with_doc_default("account_id", t.string(Format::None, true, true), "the placeholder `${AWS_ACCOUNT_ID}`",
+                         "AWS account ID (12 digits), for the ARNs of roles and SSM parameters."),
+        with_doc_default("subnets", t.list(t.string(Format::NoSpaces, true)), "the placeholder `${ECS_SUBNET_ID}`",
+                         "Subnet IDs (`subnet-...`) of the tasks (awsvpc network mode)."),
+        with_doc_default("security_groups", t.list(t.string(Format::NoSpaces, true)),
+                         "the placeholder `${ECS_SECURITY_GROUP_ID}`", "Security group IDs (`sg-...`) of the tasks."),
+        with_default("assign_public_ip", t.simple(Kind::Boolean), false,
+                     "Give tasks a public IP (only for public subnets without a NAT gateway)."),
+        with_default("execution_role", t.string(Format::NoSpaces, true), "ecsTaskExecutionRole",
+                     "IAM role (name or ARN) ECS uses to pull the image, read the secrets and write logs."),
+        with_doc_default("task_role", t.string(Format::NoSpaces, true), "none: the containers get no AWS credentials",
+                         "IAM role (name or ARN) the containers run with."),
+        with_default("scheduler_role", t.string(Format::NoSpaces, true), "ecsEventsRole",
+                     "IAM role (name or ARN) EventBridge Scheduler runs jobs with (trusts `scheduler.amazonaws.com`, "
+                     "allows `ecs:RunTask` and `iam:PassRole`)."),
+        with_doc_default("log_group", t.string(Format::NoSpaces, true), "`/ecs/<app>/<environment>` (`/ecs/<app>` without environments)",
+                         "CloudWatch Logs group of the containers (awslogs driver; it must exist)."),
+        with_doc_default("ssm_prefix", t.string(Format::NoSpaces, true), "`/<app>/<environment>/` (`/<app>/` without environments)",
+                         "Prefix of the SSM Parameter Store names of secret references: the secret `db/url` is the "
+                         "parameter `<ssm_prefix>db/url`."),
+        with_doc_default("target_groups", t.map(Format::Dns1123Label, "service", t.string(Format::NoSpaces, true)),
+                         "the placeholder `${ECS_TARGET_GROUP_<SERVICE>}`",
+                         "Load balancer target group ARN of each web service."),
+        with_doc_default("efs", t.map(Format::None, "volume", t.string(Format::NoSpaces, true)),
+                         "none: persistent volumes live on the task's storage",
+                         "EFS file system ID (`fs-...`) per persistent volume name. A volume with a `size` and no "
+                         "entry here is task storage that is lost when the task stops."),
+        with_default("platform_version", t.string(Format::NoSpaces, true), "LATEST", "Fargate platform version."),
+        with_default("architecture", t.enumeration({"x86_64", "arm64"}), "x86_64",
+                     "CPU architecture of the tasks (the images must be built for it)."),
+        with_default("service_connect", t.simple(Kind::Boolean), true,
+                     "ECS Service Connect: services with a port are reachable by their name and port, as on "
+                     "Kubernetes (`http://api:8080`). Needs a Cloud Map namespace named `<app>-<environment>`."),
+    };
+    ecs->rules = {
+        "Every service's `resources` map to a Fargate task size (CPU rounded up to 0.25, 0.5, 1, 2, 4, 8 or 16 "
+        "vCPU, memory up to that CPU's range); an invalid pair is an error with the nearest valid pair.",
+        "`account_id` is 12 digits; `subnets` are `subnet-<hex>`, `security_groups` `sg-<hex>`, `efs` values "
+        "`fs-<hex>`; roles are names or `arn:aws:iam::` role ARNs; target groups are "
+        "`arn:aws:elasticloadbalancing:` ARNs of web services.",
+        "Job schedules must be expressible in EventBridge's cron (not both day-of-month and day-of-week).",
+        "Secret references must be valid SSM parameter names (letters, digits, `_ . - /`).",
     };
     Type* servers = t.object("ServersTarget", "targets.servers",
                              "Deploy to plain servers with Ansible (systemd units behind nginx).");
@@ -305,7 +356,7 @@ Table build_table() {
     Type* targets = t.object("Targets", "targets", "Where the app is deployed. Each present block enables a target.");
     targets->fields = {
         field("kubernetes", kubernetes, "Kubernetes (kubectl/kustomize and Helm)."),
-        field("ecs", ecs, "AWS ECS (Copilot)."),
+        field("ecs", ecs, "AWS ECS on Fargate (AWS CLI inputs; Copilot with `copilot: true`)."),
         field("servers", servers, "Servers (Ansible)."),
     };
 

@@ -173,19 +173,14 @@ std::vector<std::string> default_entrypoint(const spec::Service& s) {
     return {};
 }
 
-// HEALTHCHECK command from `health`, with a tool the final image has; nullopt with a reason when
+// HEALTHCHECK command from `health`, with a tool the final image has; empty with a reason when
 // the image has none (scratch, distroless).
-struct HealthCommand {
-    std::vector<std::string> argv;
-    std::string why_none;
-};
-
-HealthCommand default_health_command(const Ctx& c, int port) {
-    const spec::Health& h = *c.svc.health;
+ImageHealthCheck default_health_command(const spec::Service& svc, const spec::Build& build, int port) {
+    const spec::Health& h = *svc.health;
     const std::string p = std::to_string(port);
     const std::string url = "http://127.0.0.1:" + p + h.path;
     const std::string timeout = std::to_string(std::max<std::int64_t>(1, h.timeout.seconds));
-    switch (c.build.runtime) {
+    switch (build.runtime) {
         case Runtime::Node:
             if (h.path.empty())
                 return {{"node", "-e",
@@ -212,15 +207,14 @@ HealthCommand default_health_command(const Ctx& c, int port) {
         case Runtime::Static: return {{}, "scratch has no shell and no HTTP client"};
         case Runtime::Dockerfile: break;
     }
-    return {};
+    return {{}, "the image is the user's own Dockerfile"};
 }
 
 void emit_healthcheck(Text& t, const Ctx& c) {
     const spec::Health defaults;
     const spec::Health& h = c.svc.health ? *c.svc.health : defaults;
-    std::vector<std::string> argv = c.build.healthcheck;
-    if (argv.empty() && c.svc.health) argv = c.svc.health->command;   // an exec check: the same command
-    if (argv.empty()) {
+    const ImageHealthCheck hc = image_health_check(c.svc);
+    if (hc.argv.empty()) {
         if (!c.svc.health) {
             t.comment("No HEALTHCHECK: the service has no `health` in the spec (stated explicitly, so");
             t.comment("linters and readers know it is deliberate).");
@@ -233,22 +227,18 @@ void emit_healthcheck(Text& t, const Ctx& c) {
             t.line("HEALTHCHECK NONE");
             return;
         }
-        HealthCommand hc = default_health_command(c, port);
-        if (hc.argv.empty()) {
-            t.comment("No HEALTHCHECK: " + hc.why_none + ". To add one, set build.healthcheck to a");
-            t.comment("health-check command of the program itself, e.g. [\"" + program_path(c.svc) +
-                      "\", \"healthcheck\"]. Orchestrators");
-            t.comment("check the service with their own probes (Kubernetes readiness/liveness).");
-            t.line("HEALTHCHECK NONE");
-            return;
-        }
-        argv = std::move(hc.argv);
+        t.comment("No HEALTHCHECK: " + hc.why_none + ". To add one, set build.healthcheck to a");
+        t.comment("health-check command of the program itself, e.g. [\"" + program_path(c.svc) +
+                  "\", \"healthcheck\"]. Orchestrators");
+        t.comment("check the service with their own probes (Kubernetes readiness/liveness).");
+        t.line("HEALTHCHECK NONE");
+        return;
     }
     std::string options = "--interval=" + std::to_string(std::max<std::int64_t>(1, h.interval.seconds)) + "s" +
                           " --timeout=" + std::to_string(std::max<std::int64_t>(1, h.timeout.seconds)) + "s";
     if (h.initial_delay.seconds > 0) options += " --start-period=" + std::to_string(h.initial_delay.seconds) + "s";
     options += " --retries=" + std::to_string(std::max(1, h.failure_threshold));
-    t.continued("HEALTHCHECK " + options, {"CMD " + exec_form(argv)});
+    t.continued("HEALTHCHECK " + options, {"CMD " + exec_form(hc.argv)});
 }
 
 // The end of the final stage: labels, port, user, health check, entrypoint.
@@ -515,6 +505,16 @@ PresetImages default_images(spec::Runtime runtime, std::string_view version) {
         case Runtime::Dockerfile: break;
     }
     return {};
+}
+
+ImageHealthCheck image_health_check(const spec::Service& s) {
+    if (s.build && !s.build->healthcheck.empty()) return {s.build->healthcheck, {}};
+    if (s.health && !s.health->command.empty()) return {s.health->command, {}};   // an exec check: the same command
+    if (!s.health) return {{}, "the service has no `health`"};
+    if (!s.build) return {{}, "coconut does not build the image, so it does not know which tools it has"};
+    const int port = s.health->port ? s.health->port : s.port;
+    if (port == 0) return {{}, "`health` names no port and the service has none"};
+    return default_health_command(s, *s.build, port);
 }
 
 std::string program_path(const spec::Service& service) {
