@@ -33,7 +33,7 @@ std::vector<Size> build_sizes() {
     return out;
 }
 
-const Range* range_of(int cpu) {
+[[maybe_unused]] const Range* range_of(int cpu) {
     for (const auto& r : k_ranges)
         if (r.cpu == cpu) return &r;
     return nullptr;

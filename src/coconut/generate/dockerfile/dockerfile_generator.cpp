@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "coconut/generate/dockerfile/health_command.hpp"
 #include "coconut/generate/dockerfile/image_ref.hpp"
 #include "coconut/util/strings.hpp"
 
@@ -173,48 +174,6 @@ std::vector<std::string> default_entrypoint(const spec::Service& s) {
     return {};
 }
 
-// HEALTHCHECK command from `health`, with a tool the final image has; nullopt with a reason when
-// the image has none (scratch, distroless).
-struct HealthCommand {
-    std::vector<std::string> argv;
-    std::string why_none;
-};
-
-HealthCommand default_health_command(const Ctx& c, int port) {
-    const spec::Health& h = *c.svc.health;
-    const std::string p = std::to_string(port);
-    const std::string url = "http://127.0.0.1:" + p + h.path;
-    const std::string timeout = std::to_string(std::max<std::int64_t>(1, h.timeout.seconds));
-    switch (c.build.runtime) {
-        case Runtime::Node:
-            if (h.path.empty())
-                return {{"node", "-e",
-                         "require('net').connect(" + p +
-                             ", '127.0.0.1').on('connect', () => process.exit(0)).on('error', () => process.exit(1))"},
-                        {}};
-            return {{"node", "-e",
-                     "require('http').get('" + url +
-                         "', (r) => process.exit(r.statusCode < 400 ? 0 : 1)).on('error', () => process.exit(1))"},
-                    {}};
-        case Runtime::Python:
-            if (h.path.empty())
-                return {{"python", "-c",
-                         "import socket; socket.create_connection(('127.0.0.1', " + p + "), timeout=" + timeout +
-                             ").close()"},
-                        {}};
-            return {{"python", "-c", "import urllib.request; urllib.request.urlopen('" + url + "', timeout=" + timeout + ")"},
-                    {}};
-        case Runtime::Java:
-            // eclipse-temurin images ship curl and bash.
-            if (h.path.empty()) return {{"bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + p}, {}};
-            return {{"curl", "-fsS", "-o", "/dev/null", "--max-time", timeout, url}, {}};
-        case Runtime::Go: return {{}, "the distroless base has no shell and no HTTP client"};
-        case Runtime::Static: return {{}, "scratch has no shell and no HTTP client"};
-        case Runtime::Dockerfile: break;
-    }
-    return {};
-}
-
 void emit_healthcheck(Text& t, const Ctx& c) {
     const spec::Health defaults;
     const spec::Health& h = c.svc.health ? *c.svc.health : defaults;
@@ -233,7 +192,7 @@ void emit_healthcheck(Text& t, const Ctx& c) {
             t.line("HEALTHCHECK NONE");
             return;
         }
-        HealthCommand hc = default_health_command(c, port);
+        HealthCommand hc = default_health_command(c.svc, c.build, port);
         if (hc.argv.empty()) {
             t.comment("No HEALTHCHECK: " + hc.why_none + ". To add one, set build.healthcheck to a");
             t.comment("health-check command of the program itself, e.g. [\"" + program_path(c.svc) +
