@@ -20,6 +20,7 @@ using spec::ServiceType;
 // Copilot's `deployment.rolling` values (internal/pkg/manifest/svc.go: ECSDefaultRollingUpdateStrategy,
 // ECSRecreateRollingUpdateStrategy).
 constexpr const char* k_rolling_default = "default";
+constexpr const char* k_rolling_recreate = "recreate";
 
 // Rollback alarms Copilot creates from thresholds (percent of the task's CPU / memory):
 // a release that saturates its tasks during the rollout is rolled back.
@@ -294,10 +295,13 @@ Json service_manifest(const spec::Spec& spec, const spec::Service& svc) {
     if (!job) {
         Json deployment = Json::object();
         // Every coconut strategy maps to ECS's rolling update with 100% minimum healthy tasks:
-        // new tasks start and pass their checks before old ones stop. Copilot's `recreate`
-        // stops the old tasks first (downtime) and is never chosen; Copilot has no blue-green
-        // or canary traffic shifting (docs/generators/copilot.md).
-        deployment["rolling"] = k_rolling_default;
+        // new tasks start and pass their checks before old ones stop; Copilot has no blue-green
+        // or canary traffic shifting (docs/generators/copilot.md). The exception is a single
+        // task with a persistent volume (a one-replica StatefulSet in the kubernetes target):
+        // `recreate` stops the old task before the new one mounts the file system, so there is
+        // never a second writer, at the price of downtime during the deployment.
+        const bool single_writer = svc.is_persistent() && svc.replicas.min == 1 && svc.replicas.max == 1;
+        deployment["rolling"] = single_writer ? k_rolling_recreate : k_rolling_default;
         Json alarms = Json::object();
         alarms["cpu_utilization"] = k_rollback_cpu_percent;
         alarms["memory_utilization"] = k_rollback_memory_percent;
