@@ -39,7 +39,9 @@ util::Expected<void> CopilotGenerator::generate(const GenerateInput& in, Artifac
                                   "copilot: environment " + env.environment + " removes " + util::join(o.removed, ", ") +
                                       " from service " + svc.name +
                                       "; a Copilot environment override can change or add settings but not remove them");
-            if (!o.changes.empty()) envs[env.environment] = std::move(o.changes);
+            // Every environment is listed, `{}` when nothing differs: the manifest says which
+            // environments it is deployed to, and the COP-* rules see each one's settings.
+            envs[env.environment] = std::move(o.changes);
         }
         if (!envs.empty()) manifest["environments"] = std::move(envs);
         const std::string dir = std::string(k_root) + "/" + svc.name;
