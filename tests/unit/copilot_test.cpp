@@ -77,6 +77,8 @@ TEST(CopilotSchedule, EventBridgeCronOtherwise) {
     EXPECT_EQ(cop::schedule("0 9 * * 0,6"), "cron(0 9 ? * 1,7 *)");
     EXPECT_EQ(cop::schedule("30 1 * * 5-7"), "cron(30 1 ? * 6-7,1 *)");
     EXPECT_EQ(cop::schedule("30 1 * * 0-7"), "cron(30 1 ? * 1-7 *)");
+    EXPECT_EQ(cop::schedule("30 1 * * 7-7"), "cron(30 1 ? * 1 *)");
+    EXPECT_EQ(cop::schedule("30 1 * * 1,3-7"), "cron(30 1 ? * 2,4-7,1 *)");
     EXPECT_EQ(cop::schedule("0 9 ? * mon-fri"), "cron(0 9 ? * MON-FRI *)");
     EXPECT_EQ(cop::schedule("0 9 1 jan *"), "cron(0 9 1 JAN ? *)");
 }

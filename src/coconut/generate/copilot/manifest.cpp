@@ -75,8 +75,10 @@ std::string aws_day_of_week(std::string_view field) {
         const std::string from = item.substr(0, dash);
         const std::string to = item.substr(dash + 1);
         if (to == "7" && all_digits(from)) {
-            // 5-7 (Friday to Sunday) would wrap in EventBridge numbering: 6-7,1.
-            if (from == "0") {
+            // A range ending on Sunday-as-7 wraps in EventBridge numbering: 5-7 -> 6-7,1.
+            if (from == "7") {
+                items.emplace_back("1");
+            } else if (from == "0") {
                 items.emplace_back("1-7");
             } else {
                 items.push_back(aws_day(from) + "-7");
@@ -108,11 +110,18 @@ std::vector<std::string> container_check(const spec::Service& svc) {
     return dockerfile::default_health_command(svc, *svc.build, port).argv;
 }
 
+// Copilot interpolates `${NAME}` in every string of the manifest: user text is escaped.
+Json escaped(const std::vector<std::string>& words) {
+    Json out = Json::array();
+    for (const auto& w : words) out.push_back(escape_interpolation(w));
+    return out;
+}
+
 // `image.healthcheck`: an ECS container health check (ECS does not run the image's HEALTHCHECK).
 Json container_healthcheck(const spec::Service& svc, const std::vector<std::string>& argv) {
     const spec::Health& h = *svc.health;
     Json cmd = Json::array({"CMD"});
-    for (const auto& a : argv) cmd.push_back(a);
+    for (const auto& a : argv) cmd.push_back(escape_interpolation(a));
     Json hc = Json::object();
     hc["command"] = std::move(cmd);
     hc["interval"] = seconds(h.interval.seconds);
@@ -260,8 +269,8 @@ Json service_manifest(const spec::Spec& spec, const spec::Service& svc) {
         if (auto argv = container_check(svc); !argv.empty()) image["healthcheck"] = container_healthcheck(svc, argv);
     }
     m["image"] = std::move(image);
-    if (!svc.command.empty()) m["entrypoint"] = svc.command;
-    if (!svc.args.empty()) m["command"] = svc.args;
+    if (!svc.command.empty()) m["entrypoint"] = escaped(svc.command);
+    if (!svc.args.empty()) m["command"] = escaped(svc.args);
 
     const auto size = spec::fargate::map(svc.resources).size;
     m["cpu"] = size.cpu;

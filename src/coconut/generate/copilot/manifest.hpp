@@ -33,9 +33,9 @@ Json environment_manifest(const spec::Spec& env);
 // (spec::copilot::schedule_problem; spec validation reports it).
 std::optional<std::string> schedule(std::string_view cron);
 
-// A variable value as Copilot must read it: Copilot interpolates `${NAME}` in every manifest
-// string from the shell environment (internal/pkg/manifest/interpolate.go), so each `${` is
-// escaped as `\${` to keep the value literal.
+// User text (variable values, entrypoint, command, check commands) as Copilot must read it:
+// Copilot interpolates `${NAME}` in every manifest string from the shell environment
+// (internal/pkg/manifest/interpolate.go), so each `${` is escaped as `\${` to keep it literal.
 std::string escape_interpolation(std::string_view value);
 
 // What an environment changes: the keys of `env` whose values differ from `base` (objects
