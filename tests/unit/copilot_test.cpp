@@ -153,6 +153,28 @@ TEST(CopilotGenerator, EnvironmentRemovingASettingIsAnError) {
         << r.error().message;
 }
 
+// The service manifests carry every environment's overrides: a run with some environments only
+// would write manifests without the others' settings.
+TEST(CopilotGenerator, NeedsEveryEnvironment) {
+    auto loaded = load(replace_all(k_spec, "volumes: [{name: data, path: /data, size: 1Gi}]", "env: {A: b}"),
+                       "coconut.yaml");
+    ASSERT_TRUE(loaded.ok());
+    const auto* g = coconut::generate::Registry::instance().find("copilot");
+    coconut::generate::ArtifactSet out;
+    const std::vector<coconut::spec::Spec> none;
+    auto r = g->generate({loaded.spec.base(), none}, out);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, coconut::util::ErrorCode::Usage);
+    EXPECT_NE(r.error().message.find("environment staging was not selected"), std::string::npos) << r.error().message;
+    std::vector<coconut::spec::Spec> all{*loaded.spec.resolve("staging")};
+    coconut::generate::ArtifactSet ok;
+    ASSERT_TRUE(g->generate({loaded.spec.base(), all}, ok).has_value());
+    ASSERT_NE(ok.find("copilot/worker/manifest.yml"), nullptr);
+    EXPECT_NE(ok.find("copilot/worker/manifest.yml")->content.find("  staging:\n    variables:\n      A: b\n"),
+              std::string::npos)
+        << ok.find("copilot/worker/manifest.yml")->content;
+}
+
 // The table: every tests/spec_errors/copilot_*.yaml is a spec Copilot would reject. Each is
 // rejected with positioned problems that all come from the copilot rules: with the target
 // switched off (`copilot: false`) the same spec is valid.

@@ -1,5 +1,6 @@
 #include "coconut/generate/copilot/copilot_generator.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,19 @@ util::Expected<void> CopilotGenerator::generate(const GenerateInput& in, Artifac
     for (const auto& env : in.environments)
         if (env.environment.empty())
             return util::fail(util::ErrorCode::Usage, "copilot: an environment spec without a name was given");
+    // A service manifest holds the overrides of every environment: written from some of them,
+    // it would silently drop the others' (and `copilot svc deploy --env <other>` would deploy
+    // the base settings there).
+    for (const auto& name : in.base.environments) {
+        const bool given = std::any_of(in.environments.begin(), in.environments.end(),
+                                       [&](const spec::Spec& e) { return e.environment == name; });
+        if (!given)
+            return util::fail(util::ErrorCode::Usage,
+                              "copilot: each service manifest holds the overrides of every environment (" +
+                                  util::join(in.base.environments, ", ") + "), but environment " + name +
+                                  " was not selected; generate every environment (no --env), or leave the copilot "
+                                  "target out (--target …)");
+    }
 
     for (const auto& svc : in.base.services) {
         // Copilot keeps environment manifests in copilot/environments/: a service of that name
