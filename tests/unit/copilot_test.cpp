@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "coconut/actions/check.hpp"
 #include "coconut/generate/copilot/manifest.hpp"
 #include "coconut/generate/generator.hpp"
 #include "coconut/spec/load.hpp"
@@ -204,4 +205,23 @@ TEST(CopilotSpecRules, EveryCopilotCaseIsRejectedOnlyBecauseOfCopilot) {
         EXPECT_TRUE(off.problems.empty()) << problems;
     }
     EXPECT_GE(cases, 25);
+}
+
+// `coconut check` without a PATH checks the Copilot manifests of a spec that enables the target,
+// and a `policies.exceptions` entry for a service covers copilot/<service>/: the shop example
+// waives three COP rules for its worker, and exactly those are reported suppressed there.
+TEST(CopilotCheck, GeneratedManifestsAreCheckedAndServiceExceptionsApply) {
+    coconut::actions::CheckOptions options;
+    options.spec_file = (fs::path(COCONUT_SOURCE_DIR) / "examples" / "shop" / "coconut.yaml").string();
+    auto r = coconut::actions::CheckAction(options).run();
+    ASSERT_TRUE(r.has_value()) << r.error().message;
+    ASSERT_TRUE(r->problems.empty());
+    std::vector<std::string> suppressed;
+    for (const auto& f : r->findings) {
+        if (f.file.find("copilot/") == std::string::npos) continue;
+        EXPECT_TRUE(f.suppressed) << f.file << ": " << f.rule << " " << f.message;
+        if (f.suppressed && f.file.find("copilot/worker/manifest.yml") != std::string::npos) suppressed.push_back(f.rule);
+    }
+    std::sort(suppressed.begin(), suppressed.end());
+    EXPECT_EQ(suppressed, (std::vector<std::string>{"COP-NO-HEALTHCHECK", "COP-PRODUCTION-SINGLE-TASK", "COP-READONLY-FS"}));
 }
