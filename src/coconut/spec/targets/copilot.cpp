@@ -111,6 +111,12 @@ std::optional<std::int64_t> seconds_of(const Node* n) {
     return duration_seconds(*ms);
 }
 
+// IAM role names are at most 64 characters (IAM CreateRole); Copilot derives role names from
+// the application and environment names.
+constexpr std::size_t k_iam_role_name_max = 64;
+constexpr std::string_view k_app_role_suffix = "-executionrole";
+constexpr std::string_view k_env_role_suffix = "-CFNExecutionRole";
+
 class CopilotCheck {
 public:
     explicit CopilotCheck(std::vector<Issue>& out) : m_out(out) {}
@@ -125,6 +131,17 @@ public:
                     error(*pair.key, Path().key("environments").key(pair.key->text),
                           "Copilot rejects the environment name " + quote(pair.key->text) + " (" + *why +
                               "; Copilot names match ^[a-z][a-z0-9-]+$)");
+                // The environment stack "<app>-<env>" names its IAM role
+                // "<app>-<env>-CFNExecutionRole" (internal/pkg/template/templates/environment/
+                // partials/cfn-execution-role.yml); IAM role names are at most 64 characters.
+                else if (!m_app.empty() &&
+                         m_app.size() + 1 + pair.key->text.size() + k_env_role_suffix.size() > k_iam_role_name_max)
+                    error(*pair.key, Path().key("environments").key(pair.key->text),
+                          "the environment name " + quote(pair.key->text) + " is too long for Copilot with application " +
+                              quote(m_app) + ": its IAM role " + m_app + "-" + pair.key->text +
+                              std::string(k_env_role_suffix) + " would exceed IAM's 64 characters (application and "
+                              "environment names together at most " +
+                              std::to_string(k_iam_role_name_max - 1 - k_env_role_suffix.size()) + " characters)");
             }
         if (const Node* services = value_of(&root, "services"); services && services->is_mapping())
             for (const auto& pair : services->pairs) {
@@ -149,6 +166,16 @@ private:
             error(*app, p,
                   "Copilot rejects the application name " + quote(app->text) + " (" + *why +
                       "; Copilot names match ^[a-z][a-z0-9-]+$); set targets.ecs.app to a valid name");
+        // IAM role names are at most 64 characters; Copilot names the application's StackSet
+        // execution role "<app>-executionrole" (internal/pkg/deploy/cloudformation/stack/app.go
+        // StackSetExecutionRoleName).
+        else if (app->text.size() + k_app_role_suffix.size() > k_iam_role_name_max)
+            error(*app, p,
+                  "the application name " + quote(app->text) + " is too long for Copilot: its IAM role " +
+                      app->text + std::string(k_app_role_suffix) + " would exceed IAM's 64 characters (at most " +
+                      std::to_string(k_iam_role_name_max - k_app_role_suffix.size()) +
+                      " characters); set a shorter targets.ecs.app");
+        m_app = app->text;
     }
 
     void check_service(const std::string& name, const Node& key, const Node& s, const Path& p) {
@@ -320,6 +347,7 @@ private:
     }
 
     std::vector<Issue>& m_out;
+    std::string m_app;   // the Copilot application name (targets.ecs.app or name)
 };
 
 void check_copilot(const Node& root, std::vector<Issue>& out) {
