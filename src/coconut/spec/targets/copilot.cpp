@@ -226,6 +226,14 @@ private:
                       "an ALB path pattern (Copilot's http.path) is at most 128 characters (got " +
                           std::to_string(path->text.size()) + ")");
 
+        // Copilot routes `http.alias` with a host-header condition of the ALB listener rule: a
+        // host name there is at most 128 characters (Elastic Load Balancing API, HostHeaderConfig).
+        if (const Node* ingress = value_of(&s, "ingress"); web && ingress && ingress->is_mapping())
+            if (const Node* host = value_of(ingress, "host"); host && host->is_scalar() && host->text.size() > 128)
+                error(*host, p.key("ingress").key("host"),
+                      "an ALB host-header condition (Copilot's http.alias) is at most 128 characters (got " +
+                          std::to_string(host->text.size()) + ")");
+
         check_volumes(s, p);
         check_env(s, p);
         check_health(s, p, type);
