@@ -5,7 +5,8 @@
 #     restricted profile (no-PATH mode, spec exceptions applied). Only the two digest-pinning
 #     rules may report, at info severity: pinning needs coconut.lock (coconut build --push).
 #     Also every environment's overlay rendered by the REAL `kubectl kustomize`, piped into
-#     `coconut check -`, and the written deploy/ tree checked as a directory.
+#     `coconut check -`, the written deploy/ tree checked as a directory, and its copilot/
+#     manifests checked on their own (every one read, no finding).
 #  3. reports: SARIF validates against the SARIF 2.1.0 schema (ajv) with repo-relative URIs;
 #     JUnit XML parses and counts the findings; JSON follows the contract.
 #  4. exit codes: findings -> 1; --fail-on above them -> 0; bad path / unknown --ignore -> 2.
@@ -76,6 +77,17 @@ while read -r name spec; do
   cp "$WORK/out" "$WORK/$name-dir.json"
   pyassert "$WORK/$name-dir.json" "$tree_expr and d['summary']['documents']>0" \
     "$name: the written deploy tree (directory walk, spec exceptions) is clean; chart templates skipped with one info finding"
+  # The Copilot manifests (every example enables targets.ecs.copilot): each one is read as a
+  # CopilotManifest document and the COP-* rules find nothing the spec does not waive.
+  cop_n="$(find "$out/copilot" -name manifest.yml 2>/dev/null | wc -l)"
+  if [[ $cop_n -gt 0 ]]; then
+    expect_rc 0 "$name: check of the Copilot manifests" "$COCONUT" check "$out/copilot" -f "$spec" --format json
+    cp "$WORK/out" "$WORK/$name-copilot.json"
+    pyassert "$WORK/$name-copilot.json" "d['findings']==[] and d['summary']['documents']==$cop_n" \
+      "$name: all $cop_n Copilot manifests are checked and clean (COP-* rules, spec exceptions)"
+  else
+    fail "$name: no Copilot manifests generated (targets.ecs.copilot is on in every example)"
+  fi
   for env in $(generated_overlays "$out"); do
     if ! tmo kubectl kustomize "$out/k8s/overlays/$env" >"$WORK/render.yaml" 2>"$WORK/err"; then
       fail "$name/$env: kubectl kustomize failed"; show "$WORK/err"; continue

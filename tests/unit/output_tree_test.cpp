@@ -223,3 +223,40 @@ TEST(OutputTree, AFailureAtAnyMoveLeavesThePreviousTreeWhole) {
     EXPECT_EQ(slurp(dir / "top.txt"), "t2");
     EXPECT_FALSE(fs::exists(dir / "k8s/overlays/qa"));
 }
+
+// Targets the spec does not enable are skipped by a plain `generate` and refused when named.
+TEST(OutputTree, TargetsTheSpecDoesNotEnableAreSkippedOrRefusedWithTheWayToEnableThem) {
+    const fs::path dir = fresh_dir("enable");
+    const fs::path spec = dir / "coconut.yaml";
+    write(spec, k_spec_one_env);   // no targets block: kubernetes, helm, dockerfile only
+    auto all = generate(spec, dir / "out");
+    ASSERT_TRUE(all) << all.error().message;
+    for (const char* t : {"ecs", "copilot", "ansible"})
+        EXPECT_EQ(std::count(all->targets.begin(), all->targets.end(), t), 0) << t;
+    EXPECT_EQ(std::count(all->targets.begin(), all->targets.end(), "kubernetes"), 1);
+    EXPECT_FALSE(fs::exists(dir / "out" / "ecs"));
+    for (const auto& [target, hint] : std::vector<std::pair<std::string, std::string>>{
+             {"ecs", "targets.ecs"}, {"copilot", "targets.ecs.copilot: true"}}) {
+        auto refused = generate(spec, dir / "out2", {}, {target});
+        ASSERT_FALSE(refused) << target;
+        EXPECT_EQ(refused.error().code, coconut::util::ErrorCode::Usage);
+        EXPECT_NE(refused.error().message.find("target " + target + " is not enabled"), std::string::npos)
+            << refused.error().message;
+        EXPECT_NE(refused.error().message.find(hint), std::string::npos) << refused.error().message;
+    }
+    EXPECT_FALSE(fs::exists(dir / "out2"));
+}
+
+// A Copilot service manifest holds every environment's overrides: `generate --env staging`
+// still writes them all (a subset would drop production's settings from the file).
+TEST(OutputTree, CopilotManifestsKeepEveryEnvironmentUnderEnv) {
+    const fs::path dir = fresh_dir("copilot-env");
+    const fs::path spec = dir / "coconut.yaml";
+    write(spec, std::string(k_spec_two_envs) + "targets:\n  ecs: {copilot: true}\n");
+    auto r = generate(spec, dir / "out", {"staging"}, {"copilot"});
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_TRUE(r->problems.empty()) << r->problems[0].format();
+    const std::string web = slurp(dir / "out" / "copilot" / "web" / "manifest.yml");
+    EXPECT_NE(web.find("\n  staging:"), std::string::npos) << web;
+    EXPECT_NE(web.find("\n  qa:"), std::string::npos) << web;
+}

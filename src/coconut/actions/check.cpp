@@ -6,6 +6,7 @@
 
 #include "coconut/actions/generate.hpp"
 #include "coconut/actions/spec_file.hpp"
+#include "coconut/generate/generator.hpp"
 #include "coconut/policy/kyverno/kyverno.hpp"
 #include "coconut/policy/schema/validator.hpp"
 #include "coconut/util/signals.hpp"
@@ -45,9 +46,11 @@ util::Expected<void> use_spec(const spec::Spec& base, const std::string& spec_fi
         if (e.service.empty()) {
             engine.exceptions.push_back({e.rule, "", e.reason, "spec"});
         } else {
-            // Generated objects are named after their service; Dockerfiles live in docker/<svc>/.
+            // Generated objects are named after their service; Dockerfiles live in docker/<svc>/,
+            // Copilot manifests in copilot/<svc>/.
             engine.exceptions.push_back({e.rule, "*/*/" + e.service, e.reason, "spec"});
             engine.exceptions.push_back({e.rule, "*docker/" + e.service + "/*", e.reason, "spec"});
+            engine.exceptions.push_back({e.rule, "*copilot/" + e.service + "/*", e.reason, "spec"});
         }
     }
     return {};
@@ -89,16 +92,21 @@ util::Expected<CheckResult> CheckAction::run() const {
         gen.file = options.spec_file;
         gen.dry_run = true;
         gen.targets = {"kubernetes", "dockerfile"};
+        // The Copilot manifests too when the spec enables the copilot target (a spec with
+        // problems adds nothing here: the generate action reports them).
+        const Loaded loaded = load_spec(options.spec_file);
+        if (const auto* copilot = generate::Registry::instance().find("copilot");
+            loaded.problems.empty() && copilot != nullptr && copilot->enabled(loaded.spec.base()))
+            gen.targets.emplace_back("copilot");
         TRY(generated, GenerateAction(gen).run());
         if (!generated.problems.empty()) {
             result.problems = std::move(generated.problems);
             return result;
         }
         for (const generate::Artifact* a : generated.artifacts.all())
-            if (a->kind == "kubernetes-manifest" || a->kind == "dockerfile")
+            if (a->kind == "kubernetes-manifest" || a->kind == "dockerfile" || a->kind == "copilot-manifest")
                 inputs.add_text(gen.output_dir + "/" + a->path, a->content, true);
-        TRY_VOID(use_spec(load_spec(options.spec_file).spec.base(), options.spec_file, options.environment, engine,
-                          policy_paths));
+        TRY_VOID(use_spec(loaded.spec.base(), options.spec_file, options.environment, engine, policy_paths));
     } else {
         for (const auto& path : options.paths) TRY_VOID(inputs.add_path(path, options.follow_symlinks));
         if (options.use_spec_in_path_mode) {

@@ -77,11 +77,25 @@ util::Expected<GenerateResult> GenerateAction::run() const {
                                                               std::string(g->enable_hint()));
     }
 
-    generate::GenerateInput input{base, resolved, std::filesystem::path(m_options.file).filename().string()};
+    const std::string source_name = std::filesystem::path(m_options.file).filename().string();
+    generate::GenerateInput input{base, resolved, source_name};
+    // A target whose files each hold every environment (a Copilot service manifest's
+    // `environments:`) gets them all even under --env: a subset would drop the others' settings.
+    std::vector<spec::Spec> every;
+    if (resolved.size() < base.environments.size() &&
+        std::any_of(generators.begin(), generators.end(),
+                    [](const generate::Generator* g) { return g->needs_every_environment(); })) {
+        for (const auto& e : base.environments) {
+            TRY(spec, loaded.spec.resolve(e));
+            pin(spec);
+            every.push_back(std::move(spec));
+        }
+    }
+    generate::GenerateInput every_input{base, every, source_name};
     std::vector<OwnedRoot> produced;
     for (const auto* g : generators) {
         const std::size_t first_root = result.artifacts.roots().size();
-        TRY_VOID(g->generate(input, result.artifacts));
+        TRY_VOID(g->generate(g->needs_every_environment() && !every.empty() ? every_input : input, result.artifacts));
         result.targets.emplace_back(g->name());
         for (std::size_t i = first_root; i < result.artifacts.roots().size(); ++i) {
             const std::string& dir = result.artifacts.roots()[i];

@@ -58,6 +58,9 @@ public:
     [[nodiscard]] virtual bool enabled(const spec::Spec& /*base*/) const { return true; }
     // How to enable the target, e.g. "add a `targets.ecs` block to coconut.yaml".
     [[nodiscard]] virtual std::string_view enable_hint() const { return {}; }
+    // Whether each of the target's files holds every environment (so `generate --env E` still
+    // passes them all in, instead of a subset that would drop the others' settings).
+    [[nodiscard]] virtual bool needs_every_environment() const { return false; }
 };
 
 class Registry {

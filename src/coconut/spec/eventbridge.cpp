@@ -2,6 +2,7 @@
 
 #include <array>
 #include <optional>
+#include <cctype>
 #include <set>
 #include <vector>
 
@@ -93,6 +94,7 @@ std::optional<std::string> plain_field(std::string_view field, int first) {
 // The days a cron day-of-week field selects (0 = Sunday), or nullopt when unreadable.
 std::optional<std::set<int>> days_of(std::string_view field) {
     std::set<int> days;
+    if (field == "?") field = "*";   // robfig/cron (Kubernetes): '?' is '*' in the day fields
     for (auto item : split(field, ',')) {
         int step = 1;
         auto base = item;
@@ -160,9 +162,12 @@ Cron cron_expression(std::string_view schedule) {
     if (f.size() != 5) return Cron{{}, "expected 5 fields"};
     const auto minute = plain_field(f[0], 0);
     const auto hour = plain_field(f[1], 0);
-    const auto month = plain_field(f[3], 1);
+    auto month = plain_field(f[3], 1);
+    // Month names as EventBridge documents them (JAN-DEC); cron reads them in any case.
+    if (month)
+        for (char& c : *month) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     const auto days = days_of(f[4]);
-    std::optional<std::string> dom = plain_field(f[2], 1);
+    std::optional<std::string> dom = plain_field(f[2] == "?" ? std::string_view("*") : f[2], 1);
     if (!minute || !hour || !month || !dom || !days)
         return Cron{{}, "EventBridge cannot express '" + std::string(schedule) + "'"};
 

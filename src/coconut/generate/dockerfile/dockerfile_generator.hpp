@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "coconut/generate/dockerfile/health_command.hpp"
 #include "coconut/generate/generator.hpp"
 
 namespace coconut::generate::dockerfile {
@@ -53,16 +54,6 @@ PresetImages default_images(spec::Runtime runtime, std::string_view version);
 
 // Where the preset puts the program in the image, e.g. "/app/web" (go), "/app/hello" (static).
 std::string program_path(const spec::Service& service);
-
-// The exec-form command the image's HEALTHCHECK runs: build.healthcheck, else health.command,
-// else the preset's check of `health` with a tool the image has. Empty, with the reason in
-// `why_none`, when the image has no check (no `health`, scratch/distroless, an image coconut does
-// not build). Other targets that run checks inside the container (ECS) reuse it.
-struct ImageHealthCheck {
-    std::vector<std::string> argv;
-    std::string why_none;
-};
-ImageHealthCheck image_health_check(const spec::Service& service);
 
 // An exec-form instruction argument: a JSON array of strings, e.g. ["node", "."].
 std::string exec_form(const std::vector<std::string>& argv);
