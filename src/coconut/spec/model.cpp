@@ -59,4 +59,23 @@ const char* to_string(CpuArchitecture a) {
     return "x86_64";
 }
 
+std::string Service::tmp_volume_name() const {
+    bool name_taken = false;
+    for (const auto& v : volumes) {
+        if (v.path == "/tmp") return {};
+        if (v.name == "tmp") name_taken = true;
+    }
+    return name_taken ? "coconut-tmp" : "tmp";
+}
+
+bool Spec::has_exception(std::string_view rule, std::string_view service) const {
+    for (const auto& e : policies.exceptions) {
+        if (e.rule != rule) continue;
+        if (!e.service.empty() && e.service != service) continue;
+        if (!e.environment.empty() && e.environment != environment) continue;
+        return true;
+    }
+    return false;
+}
+
 }  // namespace coconut::spec

@@ -114,6 +114,11 @@ struct Service {
     std::string image_digest;        // "sha256:…" of the built image, from coconut.lock (spec::apply_lock); not in YAML
     yaml::Mark position;             // where the service is defined
 
+    // Name of the writable scratch volume generators mount at /tmp under a read-only root file
+    // system ("tmp", or "coconut-tmp" when a volume is named tmp), or "" when the service mounts
+    // something at /tmp itself.
+    [[nodiscard]] std::string tmp_volume_name() const;
+
     [[nodiscard]] bool is_persistent() const {
         for (const auto& v : volumes)
             if (!v.size.empty()) return true;
@@ -221,6 +226,11 @@ struct Spec {
     Cost cost;
 
     std::string environment;         // empty for the base spec, else the resolved environment
+
+    // True when `policies.exceptions` waives `rule` for the service in this spec's environment:
+    // generators then leave that hardening out, so the files match what the service needs and
+    // the policy engine reports the documented exception instead.
+    [[nodiscard]] bool has_exception(std::string_view rule, std::string_view service) const;
 
     [[nodiscard]] const Service* find_service(std::string_view n) const {
         for (const auto& s : services)

@@ -103,21 +103,11 @@ Json count_of(const spec::Service& svc) {
     return c;
 }
 
-bool has_exception(const spec::Spec& spec, std::string_view rule, const std::string& service) {
-    for (const auto& e : spec.policies.exceptions) {
-        if (e.rule != rule) continue;
-        if (!e.service.empty() && e.service != service) continue;
-        if (!e.environment.empty() && e.environment != spec.environment) continue;
-        return true;
-    }
-    return false;
-}
-
 Json storage_of(const spec::Spec& spec, const spec::Service& svc) {
     Json st = Json::object();
     // Waived only by a `policies.exceptions` entry for COP-READONLY-FS (as the kubernetes target
     // honours K8S-READ-ONLY-ROOT-FS): the documented exception instead of a crashing task.
-    st["readonly_fs"] = !has_exception(spec, "COP-READONLY-FS", svc.name);
+    st["readonly_fs"] = !spec.has_exception("COP-READONLY-FS", svc.name);
     if (svc.volumes.empty()) return st;
     Json vols = Json::object();
     for (const auto& v : svc.volumes) {

@@ -22,16 +22,6 @@ using spec::ServiceType;
 // generator honours): the service writes outside its volumes.
 constexpr const char* k_rule_read_only_root_fs = "K8S-READ-ONLY-ROOT-FS";
 
-bool has_exception(const spec::Spec& spec, std::string_view rule, const std::string& service) {
-    for (const auto& e : spec.policies.exceptions) {
-        if (e.rule != rule) continue;
-        if (!e.service.empty() && e.service != service) continue;
-        if (!e.environment.empty() && e.environment != spec.environment) continue;
-        return true;
-    }
-    return false;
-}
-
 std::string partition_of(const std::string& region) {
     if (region.starts_with("cn-")) return "aws-cn";
     if (region.starts_with("us-gov-")) return "aws-us-gov";
@@ -87,16 +77,6 @@ std::optional<Json> health_check(const Service& s) {
     return j;
 }
 
-// Name of the writable /tmp volume, or "" when the user mounts something at /tmp already.
-std::string tmp_volume_name(const Service& s) {
-    bool name_taken = false;
-    for (const auto& v : s.volumes) {
-        if (v.path == "/tmp") return {};
-        if (v.name == "tmp") name_taken = true;
-    }
-    return name_taken ? "coconut-tmp" : "tmp";
-}
-
 const std::string* efs_of(const Context& c, const std::string& volume) {
     for (const auto& [name, id] : c.target.efs)
         if (name == volume) return &id;
@@ -148,7 +128,7 @@ Json container(const Context& c, const Service& s, bool read_only) {
         mounts.push_back(std::move(m));
     }
     if (read_only)
-        if (const auto tmp = tmp_volume_name(s); !tmp.empty())
+        if (const auto tmp = s.tmp_volume_name(); !tmp.empty())
             mounts.push_back(Json{{"sourceVolume", tmp}, {"containerPath", "/tmp"}});
     if (!mounts.empty()) j["mountPoints"] = std::move(mounts);
     if (auto hc = health_check(s)) j["healthCheck"] = std::move(*hc);
@@ -221,7 +201,7 @@ std::string parameter_arn(const Context& c, const std::string& reference) {
 
 Json task_definition(const Context& c, const Service& s) {
     const auto size = spec::fargate::map(s.resources).size;
-    const bool read_only = !has_exception(c.spec, k_rule_read_only_root_fs, s.name);
+    const bool read_only = !c.spec.has_exception(k_rule_read_only_root_fs, s.name);
     Json j = Json::object();
     j["family"] = family(c, s);
     if (!c.target.task_role.empty()) j["taskRoleArn"] = role_arn(c, c.target.task_role);
@@ -245,7 +225,7 @@ Json task_definition(const Context& c, const Service& s) {
         volumes.push_back(std::move(vol));
     }
     if (read_only)
-        if (const auto tmp = tmp_volume_name(s); !tmp.empty()) volumes.push_back(Json{{"name", tmp}});
+        if (const auto tmp = s.tmp_volume_name(); !tmp.empty()) volumes.push_back(Json{{"name", tmp}});
     if (!volumes.empty()) j["volumes"] = std::move(volumes);
     j["tags"] = tags(c, s);
     return j;

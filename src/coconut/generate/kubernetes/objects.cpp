@@ -152,29 +152,6 @@ std::optional<Json> probe(const Context& c) {
     return p;
 }
 
-// Name of the writable /tmp emptyDir, or "" when the user mounts something at /tmp already.
-std::string tmp_volume_name(const Service& s) {
-    bool name_taken = false;
-    for (const auto& v : s.volumes) {
-        if (v.path == "/tmp") return {};
-        if (v.name == "tmp") name_taken = true;
-    }
-    return name_taken ? "coconut-tmp" : "tmp";
-}
-
-// True when `policies.exceptions` waives `rule` for the service in the spec's environment: the
-// generator then leaves that hardening out, so the manifests match what the service needs and
-// the policy engine reports the documented exception instead of the pods failing at runtime.
-bool has_exception(const Spec& spec, std::string_view rule, const std::string& service) {
-    for (const auto& e : spec.policies.exceptions) {
-        if (e.rule != rule) continue;
-        if (!e.service.empty() && e.service != service) continue;
-        if (!e.environment.empty() && e.environment != spec.environment) continue;
-        return true;
-    }
-    return false;
-}
-
 std::string claim_name(const Service& s, const spec::Volume& v) { return s.name + "-" + v.name; }
 
 Json container(const Context& c) {
@@ -226,12 +203,12 @@ Json container(const Context& c) {
     }
     Json sc = object(4);
     sc["allowPrivilegeEscalation"] = false;
-    sc["readOnlyRootFilesystem"] = !has_exception(c.spec, k_rule_read_only_root_fs, s.name);
+    sc["readOnlyRootFilesystem"] = !c.spec.has_exception(k_rule_read_only_root_fs, s.name);
     sc["runAsNonRoot"] = true;
     sc["capabilities"] = Json::object({{"drop", Json::array({"ALL"})}});
     k["securityContext"] = std::move(sc);
     Json mounts = Json::array();
-    std::string tmp = tmp_volume_name(s);
+    std::string tmp = s.tmp_volume_name();
     if (!tmp.empty()) mounts.push_back(Json::object({{"name", tmp}, {"mountPath", "/tmp"}}));
     for (const auto& v : s.volumes) {
         Json m = Json::object();
@@ -300,7 +277,7 @@ Json pod_template(const Context& c, bool spread) {
     pod["containers"] = Json::array({container(c)});
 
     Json volumes = Json::array();
-    std::string tmp = tmp_volume_name(s);
+    std::string tmp = s.tmp_volume_name();
     if (!tmp.empty()) volumes.push_back(Json::object({{"name", tmp}, {"emptyDir", Json::object()}}));
     for (const auto& v : s.volumes) {
         if (v.size.empty()) {
