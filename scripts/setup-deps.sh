@@ -49,6 +49,8 @@ APT_PACKAGES=(
   prometheus
   # ansible_lint.sh: coconut's Ansible rules side by side with the real ansible-lint
   ansible ansible-lint
+  # lab_hosts.sh and the real deploys on it: sshd test hosts in network namespaces, nginx in front
+  openssh-server openssh-client iproute2 nginx
 )
 if [[ $want_bench == 1 ]]; then
   APT_PACKAGES+=(hyperfine)
