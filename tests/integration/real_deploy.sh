@@ -9,7 +9,7 @@
 #     HELLO_VERSION from the spec's per-host `env`, and nginx's access log names three upstream
 #     addresses); GET /healthz -> 200 "ok".
 #  3. The deploy interface (docs/generators/ansible.md): `-e coconut_slot=green --tags web`
-#     installs the green slot next to blue, `--tags lb -e coconut_active_slot=green` switches
+#     installs the green slot next to blue (from a release archive this time), `--tags lb -e coconut_active_slot=green` switches
 #     nginx to it (requests now reach port 8081), and weights `{blue: 1, green: 1}` send to both.
 #  4. Teardown, also on failure (EXIT trap): every process in the namespaces (sshd, the hello
 #     slots) and nginx are killed by PID, namespaces and bridge removed, files deleted.
@@ -144,10 +144,15 @@ code="$(curl -s -o "$WORK/healthz" -w '%{http_code}' --max-time 5 "http://127.0.
   fail "/healthz through nginx: $code $(head -c 100 "$WORK/healthz")"
 
 # ---- 3. the deploy interface: green slot, switch, weights ------------------------------------------
-play --tags web -e coconut_slot=green
+# The green slot is installed from a release archive (web_artifact_archive) instead of the binary.
+tar -C "$(dirname "$HELLO")" -czf "$WORK/hello-release.tar.gz" hello
+play --tags web -e coconut_slot=green -e "web_artifact_src=$WORK/hello-release.tar.gz" -e web_artifact_archive=true
 cp "$WORK/out" "$WORK/play2.out"
-[[ $RC == 0 ]] && pass "deploy into slot green (-e coconut_slot=green --tags web): ${PLAY_SECONDS} s" ||
+[[ $RC == 0 ]] && pass "deploy into slot green from a release archive (-e coconut_slot=green --tags web): ${PLAY_SECONDS} s" ||
   { fail "green deploy: exit $RC"; tail -30 "$WORK/play2.out" | show - 30; }
+g="${LAB_HOST_ROOTS[2]}/hello/web/green"
+[[ -f $g/release.archive && -x $g/bin/hello ]] && cmp -s "$g/bin/hello" "$HELLO" &&
+  pass "green slot: the archive was unpacked into bin/ ($g)" || fail "green slot: no unpacked binary in $g/bin"
 running="$(for r in "${LAB_HOST_ROOTS[@]}"; do for s in blue green; do
   f="$r/hello/web/$s/run/web.pid"; [[ -f $f ]] && kill -0 "$(cat "$f")" 2>/dev/null && echo "$s"; done; done | sort | uniq -c | tr -s ' ' | tr '\n' ',')"
 [[ $running == " 3 blue, 3 green," ]] && pass "both slots run on every host (pidfiles: $running)" || fail "slots running: '$running'"

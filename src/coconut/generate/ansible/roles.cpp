@@ -108,9 +108,10 @@ const std::map<std::string, std::string>& variable_docs() {
         {"ports", "Slot ports on the host: {blue: port, green: port + 1}."},
         {"container_port", "Port the service listens on inside its container."},
         {"binary", "File name of the service's binary in <slot>/bin."},
-        {"artifact_src", "Binary on the controller to install (copied)."},
-        {"artifact_url", "URL of the binary to install when artifact_src is empty."},
+        {"artifact_src", "Binary (or release archive) on the controller to install (copied)."},
+        {"artifact_url", "URL of the binary (or release archive) to install when artifact_src is empty."},
         {"artifact_checksum", "Checksum of artifact_url, e.g. sha256:<hex>."},
+        {"artifact_archive", "The artifact is a release archive (tar, tar.gz, zip) holding the binary at its top."},
         {"image", "Container image the service runs (podman)."},
         {"entrypoint", "Command overriding the image's entrypoint (spec `command`)."},
         {"args", "Arguments of the service (spec `args`)."},
@@ -239,6 +240,9 @@ Role service_role(const spec::Spec& spec, const Service& s) {
     computed[p + "_dir"] = "{{ coconut_root }}/{{ coconut_app }}/" + s.name + (job ? "/job" : "/{{ coconut_slot }}");
     computed[p + "_address"] = "{{ coconut_address | default(ansible_host | default(inventory_hostname)) }}";
     if (has_port(s)) computed[p + "_slot_port"] = v + "_ports[coconut_slot] }}";
+    if (binary)
+        computed[p + "_artifact_dest"] = "{{ " + p + "_dir ~ ('/release.archive' if " + p +
+                                         "_artifact_archive | bool else '/bin/' ~ " + p + "_binary) }}";
     if (systemd && !job) computed[p + "_unit"] = "{{ coconut_app }}-" + s.name + "-{{ coconut_slot }}.service";
 
     Json checks = Json::array();
@@ -247,8 +251,9 @@ Role service_role(const spec::Spec& spec, const Service& s) {
     if (!checks.empty()) {
         Json a = Json::object();
         a["that"] = std::move(checks);
-        a["fail_msg"] = binary ? "needs coconut_slot blue or green, and " + p + "_artifact_src or " + p + "_artifact_url"
-                               : std::string("needs coconut_slot blue or green");
+        std::string msg = job ? std::string("needs ") : std::string("needs coconut_slot blue or green");
+        if (binary) msg += (job ? "" : ", and ") + p + "_artifact_src or " + p + "_artifact_url";
+        a["fail_msg"] = msg;
         a["quiet"] = true;
         tasks.push_back(task("Check the settings of " + s.name, "ansible.builtin.assert", a));
     }
@@ -328,23 +333,33 @@ Role service_role(const spec::Spec& spec, const Service& s) {
         }
     }
     if (binary) {
+        // The artifact is the binary itself, or (<svc>_artifact_archive) a release archive that is
+        // unpacked into <slot>/bin and holds the binary at its top level.
         Json c = Json::object();
         c["src"] = v + "_artifact_src }}";
-        c["dest"] = v + "_dir }}/bin/" + v + "_binary }}";
+        c["dest"] = v + "_artifact_dest }}";
         c["mode"] = "0755";
-        Json t = task("Install the binary of " + s.name + " from the controller", "ansible.builtin.copy", c);
+        Json t = task("Install the artifact of " + s.name + " from the controller", "ansible.builtin.copy", c);
         t["when"] = p + "_artifact_src | length > 0";
         t["notify"] = restart;
         tasks.push_back(std::move(t));
         Json g = Json::object();
         g["url"] = v + "_artifact_url }}";
         g["checksum"] = v + "_artifact_checksum }}";
-        g["dest"] = v + "_dir }}/bin/" + v + "_binary }}";
+        g["dest"] = v + "_artifact_dest }}";
         g["mode"] = "0755";
-        Json gt = task("Download the binary of " + s.name, "ansible.builtin.get_url", g);
+        Json gt = task("Download the artifact of " + s.name, "ansible.builtin.get_url", g);
         gt["when"] = p + "_artifact_src | length == 0";
         gt["notify"] = restart;
         tasks.push_back(std::move(gt));
+        Json u = Json::object();
+        u["src"] = v + "_artifact_dest }}";
+        u["dest"] = v + "_dir }}/bin";
+        u["remote_src"] = true;
+        Json ut = task("Unpack the release archive of " + s.name, "ansible.builtin.unarchive", u);
+        ut["when"] = p + "_artifact_archive | bool";
+        ut["notify"] = restart;
+        tasks.push_back(std::move(ut));
     } else {
         Json i = Json::object();
         i["name"] = v + "_image }}";
@@ -379,7 +394,8 @@ Role service_role(const spec::Spec& spec, const Service& s) {
     if (job) {
         Json c = cron_fields(s.schedule);
         c["name"] = "{{ coconut_app }}-" + s.name;
-        c["job"] = v + "_dir }}/run.sh >> " + v + "_dir }}/log/" + s.name + ".log 2>&1";
+        c["job"] = "{{ (" + p + "_dir ~ '/run.sh') | quote }} >> {{ (" + p + "_dir ~ '/log/" + s.name +
+                   ".log') | quote }} 2>&1";
         if (systemd) c["user"] = v + "_user }}";
         tasks.push_back(task("Schedule " + s.name, "ansible.builtin.cron", c));
     } else {
@@ -591,6 +607,7 @@ Json service_vars(const spec::Spec& spec, const Service& s) {
         v[p + "_artifact_src"] = "";
         v[p + "_artifact_url"] = "";
         v[p + "_artifact_checksum"] = "";
+        v[p + "_artifact_archive"] = false;
     } else {
         v[p + "_image"] = jinja_literal(spec.image_of(s));
         v[p + "_entrypoint"] = str_list(s.command);
