@@ -10,7 +10,8 @@
 #     addresses); GET /healthz -> 200 "ok".
 #  3. The deploy interface (docs/generators/ansible.md): `-e coconut_slot=green --tags web`
 #     installs the green slot next to blue (from a release archive this time), `--tags lb -e coconut_active_slot=green` switches
-#     nginx to it (requests now reach port 8081), and weights `{blue: 1, green: 1}` send to both.
+#     nginx to it (requests now reach port 8081), weights `{blue: 1, green: 1}` send to both,
+#     and `-e coconut_slot=blue -e coconut_slot_state=stopped` stops blue behind a green-only nginx.
 #  4. Teardown, also on failure (EXIT trap): every process in the namespaces (sshd, the hello
 #     slots) and nginx are killed by PID, namespaces and bridge removed, files deleted.
 # Prints its wall time. Needs root (network namespaces), ansible, sshd, nginx, curl.
@@ -174,6 +175,20 @@ ports="$(grep -o 'upstream=[0-9.]*:[0-9]*' "$ACCESS" | sed 's/.*://' | sort -u |
   fail "weights: exit $RC, upstream ports '$ports'"
 grep -q "weight=1;" "$LB_ROOT/hello/lb/nginx.conf" && ! grep -q " down;" "$LB_ROOT/hello/lb/nginx.conf" &&
   pass "nginx.conf carries the weights (no slot down)" || fail "nginx.conf weights not as asked"
+
+# Blue-green finish: traffic back to green only, then the blue slots stopped; nothing fails.
+play --tags lb -e coconut_active_slot=green
+rc_lb=$RC
+play --tags web -e coconut_slot=blue -e coconut_slot_state=stopped
+rc_stop=$RC
+sleep 1
+stopped="$(for r in "${LAB_HOST_ROOTS[@]}"; do for s in blue green; do
+  f="$r/hello/web/$s/run/web.pid"; [[ -f $f ]] && kill -0 "$(cat "$f")" 2>/dev/null && echo "$s"; done; done | sort | uniq -c | tr -s ' ' | tr '\n' ',')"
+[[ $rc_lb == 0 && $rc_stop == 0 && $stopped == " 3 green," ]] &&
+  pass "-e coconut_slot=blue -e coconut_slot_state=stopped: blue stopped on every host, green runs ($stopped)" ||
+  fail "stopping blue: lb exit $rc_lb, stop exit $rc_stop, running: '$stopped'"
+codes="$(for i in $(seq 1 20); do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 "http://127.0.0.1:$LB_PORT/"; done | sort | uniq -c | tr -s ' ')"
+[[ $codes == " 20 200" ]] && pass "after blue stopped: 20/20 requests through nginx answered 200" || fail "after blue stopped: $codes"
 
 # ---- 4. teardown -----------------------------------------------------------------------------------
 ns_list="${LAB_NETNS[*]}"

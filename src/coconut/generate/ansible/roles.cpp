@@ -98,6 +98,7 @@ const std::map<std::string, std::string>& variable_docs() {
         {"coconut_version", "Version being deployed (COCONUT_VERSION in the service environment)."},
         {"coconut_root", "Base directory on the hosts."},
         {"coconut_slot", "Slot to install and start: blue or green."},
+        {"coconut_slot_state", "started: install and start the slot; stopped: stop it (and install nothing)."},
         {"coconut_active_slot", "Slot nginx sends the traffic to when coconut_weights is empty."},
         {"coconut_weights", "Per-slot nginx weights, e.g. {blue: 90, green: 10}; 0 marks a slot down."},
         {"coconut_serial", "Hosts updated at a time (play serial)."},
@@ -247,7 +248,10 @@ Role service_role(const spec::Spec& spec, const Service& s) {
 
     Json checks = Json::array();
     if (!job) checks.push_back("coconut_slot in ['blue', 'green']");
-    if (binary) checks.push_back(p + "_artifact_src | length > 0 or " + p + "_artifact_url | length > 0");
+    if (!job) checks.push_back("coconut_slot_state in ['started', 'stopped']");
+    if (binary)
+        checks.push_back((job ? std::string() : std::string("coconut_slot_state == 'stopped' or ")) + p +
+                         "_artifact_src | length > 0 or " + p + "_artifact_url | length > 0");
     if (!checks.empty()) {
         Json a = Json::object();
         a["that"] = std::move(checks);
@@ -453,6 +457,35 @@ Role service_role(const spec::Spec& spec, const Service& s) {
         Json h = task(restart, "ansible.builtin.debug", d);
         handlers.push_back(std::move(h));
     }
+    if (!job) {
+        // coconut_slot_state: stopped stops the slot and installs nothing (the other tasks are
+        // skipped; flush_handlers has nothing to run then).
+        const std::string started = "coconut_slot_state == 'started'";
+        for (std::size_t i = 1; i < tasks.size(); ++i) {
+            Json& t = tasks[i];
+            if (t.contains("ansible.builtin.meta")) continue;
+            if (!t.contains("when")) {
+                t["when"] = started;
+            } else {
+                Json both = Json::array({started, t["when"]});
+                t["when"] = std::move(both);
+            }
+        }
+        Json stop;
+        if (systemd) {
+            Json st = Json::object();
+            st["name"] = v + "_unit }}";
+            st["state"] = "stopped";
+            st["enabled"] = false;
+            stop = task("Stop the slot of " + s.name, "ansible.builtin.systemd", st);
+        } else {
+            Json argv = Json::array({k_ssd, "--stop", "--pidfile", "{{ " + p + "_dir }}/run/" + s.name + ".pid",
+                                     "--remove-pidfile", "--retry", "TERM/10/KILL/5"});
+            stop = ssd_task("Stop the slot of " + s.name, std::move(argv), p + "_stop");
+        }
+        stop["when"] = "coconut_slot_state == 'stopped'";
+        tasks.push_back(std::move(stop));
+    }
     r.tasks = std::move(tasks);
     r.handlers = std::move(handlers);
 
@@ -582,6 +615,7 @@ Json global_vars(const spec::Spec& spec) {
     g["coconut_version"] = jinja_literal(spec.version);
     g["coconut_root"] = jinja_literal(servers.root);
     g["coconut_slot"] = "blue";
+    g["coconut_slot_state"] = "started";
     g["coconut_active_slot"] = "blue";
     g["coconut_weights"] = Json::object();
     g["coconut_host_env"] = Json::object();
