@@ -119,7 +119,7 @@ const std::map<std::string, std::string>& variable_docs() {
         {"health_path", "HTTP path of the health check; empty: a TCP check."},
         {"health_timeout", "Seconds one health request may take."},
         {"health_retries", "Health checks (one a second) before the host fails."},
-        {"user", "System user the service runs as (systemd)."},
+        {"user", "User the unit runs as (systemd): a system user for binaries, root (rootful podman) for containers."},
         {"lb_port", "Port nginx listens on."},
         {"lb_listen_address", "Address nginx listens on; empty: every address."},
         {"lb_upstreams", "Upstreams: name, inventory group, ports variable and default ports."},
@@ -296,7 +296,7 @@ Role service_role(const spec::Spec& spec, const Service& s) {
     r.vars = std::move(computed);
 
     // ---- files ----
-    if (systemd) {
+    if (systemd && binary) {
         Json u = Json::object();
         u["name"] = v + "_user }}";
         u["system"] = true;
@@ -652,7 +652,9 @@ Json service_vars(const spec::Spec& spec, const Service& s) {
         v[p + "_health_timeout"] = s.health ? static_cast<int>(s.health->timeout.seconds) : 2;
         v[p + "_health_retries"] = static_cast<int>(spec.deploy.health_timeout.seconds);
     }
-    if (uses_systemd(spec)) v[p + "_user"] = spec.name;
+    // Binaries run as a system user named like the app; containers run under rootful podman (a
+    // rootless one would need a home and subordinate ids): the image's own USER applies inside.
+    if (uses_systemd(spec)) v[p + "_user"] = is_binary(s) ? spec.name : std::string("root");
     return v;
 }
 
