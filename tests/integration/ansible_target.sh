@@ -9,7 +9,9 @@
 #    and the same linter FAILS on a copy with one `mode:` removed (the gate is live);
 #  - `coconut check` on the tree: nothing above info, and the Ansible plays/tasks were read;
 #  - content: one play per service with serial / max_fail_percentage, the nginx template with
-#    both slots and weights, `validate:` with `nginx -t`, secrets as vault variables only.
+#    both slots and weights, `validate:` with `nginx -t`, secrets as vault variables only;
+#  - hello's systemd-mode nginx.conf rendered by Ansible from each inventory passes `nginx -t`
+#    (as root; the start-stop-daemon mode is run for real by real_deploy.sh).
 #
 # Needs ansible + ansible-lint (scripts/setup-deps.sh installs them): missing tools skip the
 # suite locally and fail it in CI.
@@ -122,6 +124,43 @@ print("%d plays" % len(site))
     pass "$name: secrets are referenced as $n_vault vault variable(s)"
   fi
 done < <(list_examples)
+
+# systemd mode cannot run here (no systemd), but its nginx.conf can be rendered by Ansible from
+# the real inventory and checked by the real `nginx -t` (hello: systemd, IP addresses, so no DNS).
+if command -v nginx >/dev/null 2>&1 && [[ $(id -u) -eq 0 ]]; then
+  cat >"$WORK/render.yml" <<'YML'
+- name: Render the lb configuration
+  hosts: lb
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Read the lb role defaults
+      ansible.builtin.include_vars:
+        file: "{{ playbook_dir }}/roles/lb/defaults/main.yml"
+    - name: Render nginx.conf
+      ansible.builtin.template:
+        src: "{{ playbook_dir }}/roles/lb/templates/nginx.conf.j2"
+        dest: "{{ render_to }}/{{ inventory_hostname }}.conf"
+        mode: "0644"
+YML
+  for env in staging production; do
+    cp "$WORK/render.yml" "$WORK/hello/ansible/render-test.yml"
+    mkdir -p "$WORK/render-$env"
+    IT_CWD="$WORK/hello/ansible" run_cmd ansible-playbook -i "inventories/$env" render-test.yml -e "render_to=$WORK/render-$env"
+    rm -f "$WORK/hello/ansible/render-test.yml"
+    conf="$WORK/render-$env/lb-1.conf"
+    if [[ $RC != 0 || ! -f $conf ]]; then
+      fail "hello/$env: rendering the systemd-mode nginx.conf failed"; show "$WORK/out" 20; continue
+    fi
+    n_up="$(grep -c 'weight=100;' "$conf")"; n_down="$(grep -c ' down;' "$conf")"
+    hosts="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["web"]["hosts"]))' "$WORK/hello-$env-inv.json")"
+    if nginx -t -q -c "$conf" >"$WORK/nginx-t.out" 2>&1 && [[ $n_up == "$hosts" && $n_down == "$hosts" ]]; then
+      pass "hello/$env: the systemd-mode nginx.conf rendered by Ansible passes nginx -t ($n_up blue slots up, $n_down green down)"
+    else
+      fail "hello/$env: nginx -t on the rendered config (up $n_up, down $n_down, hosts $hosts)"; show "$WORK/nginx-t.out"; show "$conf" 40
+    fi
+  done
+fi
 
 # The lint gate is live: the same tree with one file mode removed fails the production profile.
 mut="$WORK/mutated"
