@@ -143,8 +143,9 @@ std::string type_of(const Json& v) {
     return "str";
 }
 
-Json argument_specs(const std::string& role, const std::string& description, const Json& defaults,
-                    const std::string& prefix) {
+// meta/argument_specs.yml: every default of the role with its type; `prefix` is stripped to find
+// the shared description of a service variable (`web_ports` -> `ports`).
+Json argument_specs(const std::string& description, const Json& defaults, const std::string& prefix) {
     Json options = Json::object();
     for (auto it = defaults.begin(); it != defaults.end(); ++it) {
         const std::string& name = it.key();
@@ -163,7 +164,6 @@ Json argument_specs(const std::string& role, const std::string& description, con
     main["options"] = std::move(options);
     Json specs = Json::object();
     specs["main"] = std::move(main);
-    (void)role;
     return Json{{"argument_specs", std::move(specs)}};
 }
 
@@ -493,7 +493,7 @@ Role service_role(const spec::Spec& spec, const Service& s) {
                                     (binary ? "binary" : "container") + ", " +
                                     (job ? "cron" : systemd ? "systemd" : "start-stop-daemon") + ")";
     r.meta = meta(description);
-    r.argument_specs = argument_specs(p, description, r.defaults, p);
+    r.argument_specs = argument_specs(description, r.defaults, p);
     r.templates.emplace_back("env.j2", env_template());
     if (job || !systemd) r.templates.emplace_back("run.sh.j2", run_script_template());
     if (systemd && !job) r.templates.emplace_back("unit.service.j2", systemd_unit_template());
@@ -591,7 +591,7 @@ Role lb_role(const spec::Spec& spec) {
                                     ": both slots of every host, weighted (" +
                                     (systemd ? "systemd" : "start-stop-daemon") + ")";
     r.meta = meta(description);
-    r.argument_specs = argument_specs("lb", description, r.defaults, "");
+    r.argument_specs = argument_specs(description, r.defaults, "");
     r.templates.emplace_back("nginx.conf.j2", nginx_template());
     return r;
 }
