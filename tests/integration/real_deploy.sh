@@ -10,7 +10,8 @@
 #     addresses); GET /healthz -> 200 "ok".
 #  3. The deploy interface (docs/generators/ansible.md): `-e coconut_slot=green --tags web`
 #     installs the green slot next to blue (from a release archive this time), `--tags lb -e coconut_active_slot=green` switches
-#     nginx to it (requests now reach port 8081), weights `{blue: 1, green: 1}` send to both,
+#     nginx to it (requests now reach port 8081), per-service weights `{web: {blue: 1, green: 1}}`
+#     (over global ones) send to both,
 #     and `-e coconut_slot=blue -e coconut_slot_state=stopped` stops blue behind a green-only nginx.
 #  4. Teardown, also on failure (EXIT trap): every process in the namespaces (sshd, the hello
 #     slots) and nginx are killed by PID, namespaces and bridge removed, files deleted.
@@ -167,11 +168,12 @@ ports="$(grep -o 'upstream=[0-9.]*:[0-9]*' "$ACCESS" | sed 's/.*://' | sort -u |
 [[ $ports == "8081 " ]] && pass "after the switch every request went to a green slot (port 8081)" ||
   fail "after the switch upstream ports were '$ports'"
 : >"$ACCESS"
-play --tags lb -e '{"coconut_weights": {"blue": 1, "green": 1}}'
+# Per-service weights win over the global ones (which here would send everything to green).
+play --tags lb -e '{"coconut_weights": {"blue": 0, "green": 1}, "coconut_service_weights": {"web": {"blue": 1, "green": 1}}}'
 sleep 1
 for i in $(seq 1 24); do curl -s --max-time 5 -o /dev/null "http://127.0.0.1:$LB_PORT/"; done
 ports="$(grep -o 'upstream=[0-9.]*:[0-9]*' "$ACCESS" | sed 's/.*://' | sort -u | tr '\n' ' ')"
-[[ $RC == 0 && $ports == "8080 8081 " ]] && pass "weights blue=1 green=1: requests reach both slots ($ports)" ||
+[[ $RC == 0 && $ports == "8080 8081 " ]] && pass "coconut_service_weights web: blue=1 green=1 (over global blue=0): requests reach both slots ($ports)" ||
   fail "weights: exit $RC, upstream ports '$ports'"
 grep -q "weight=1;" "$LB_ROOT/hello/lb/nginx.conf" && ! grep -q " down;" "$LB_ROOT/hello/lb/nginx.conf" &&
   pass "nginx.conf carries the weights (no slot down)" || fail "nginx.conf weights not as asked"

@@ -101,6 +101,7 @@ const std::map<std::string, std::string>& variable_docs() {
         {"coconut_slot_state", "started: install and start the slot; stopped: stop it (and install nothing)."},
         {"coconut_active_slot", "Slot nginx sends the traffic to when coconut_weights is empty."},
         {"coconut_weights", "Per-slot nginx weights, e.g. {blue: 90, green: 10}; 0 marks a slot down."},
+        {"coconut_service_weights", "Per-service slot weights, e.g. {web: {blue: 90, green: 10}}; win over coconut_weights."},
         {"coconut_serial", "Hosts updated at a time (play serial)."},
         {"coconut_max_fail_percentage", "Failed hosts (percent of a batch) that abort the rollout."},
         {"coconut_host_env", "Environment variables for every service of a host (host variable)."},
@@ -122,7 +123,7 @@ const std::map<std::string, std::string>& variable_docs() {
         {"user", "User the unit runs as (systemd): a system user for binaries, root (rootful podman) for containers."},
         {"lb_port", "Port nginx listens on."},
         {"lb_listen_address", "Address nginx listens on; empty: every address."},
-        {"lb_upstreams", "Upstreams: name, inventory group, ports variable and default ports."},
+        {"lb_upstreams", "Upstreams: name, service, inventory group, ports variable and default ports."},
         {"lb_sites", "nginx servers: server_name, default, locations (path, upstream)."},
         {"lb_dir", "Directory of nginx's configuration."},
         {"lb_user", "nginx worker user; empty when nginx does not run as root."},
@@ -506,7 +507,8 @@ Role lb_role(const spec::Spec& spec) {
     r.name = "lb";
     Json defaults = Json::object();
     const Json globals = global_vars(spec);
-    for (const char* k : {"coconut_app", "coconut_root", "coconut_active_slot", "coconut_weights"})
+    for (const char* k :
+         {"coconut_app", "coconut_root", "coconut_active_slot", "coconut_weights", "coconut_service_weights"})
         defaults[k] = globals[k];
     Json lb = lb_vars(spec);
     for (auto it = lb.begin(); it != lb.end(); ++it) defaults[it.key()] = it.value();
@@ -618,6 +620,7 @@ Json global_vars(const spec::Spec& spec) {
     g["coconut_slot_state"] = "started";
     g["coconut_active_slot"] = "blue";
     g["coconut_weights"] = Json::object();
+    g["coconut_service_weights"] = Json::object();
     g["coconut_host_env"] = Json::object();
     return g;
 }
@@ -669,6 +672,7 @@ Json lb_vars(const spec::Spec& spec) {
         const int blue = spec.targets.servers->slot_port(s.name, s.port);
         Json u = Json::object();
         u["name"] = upstream;
+        u["service"] = s.name;
         u["group"] = ansible_group(spec.targets.servers->group_of(s.name));
         u["ports_var"] = p + "_ports";
         u["ports"] = Json{{"blue", blue}, {"green", blue + 1}};

@@ -16,7 +16,8 @@ std::string run_script_template();
 // A systemd unit running `tpl_argv` with `tpl_env_file` as EnvironmentFile, as `tpl_user`.
 std::string systemd_unit_template();
 // nginx.conf of the lb role: `lb_upstreams` (both slots of every host, weights from
-// `coconut_weights` / `coconut_active_slot`) and `lb_sites`.
+// `coconut_service_weights[<svc>]`, else `coconut_weights`, else `coconut_active_slot`) and
+// `lb_sites`.
 std::string nginx_template();
 
 // A string from the spec made safe as an Ansible variable value: returned unchanged unless it

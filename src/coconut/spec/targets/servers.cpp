@@ -118,6 +118,13 @@ void check_servers(const Node& root, std::vector<Issue>& out) {
         known.emplace_back("app");
         known.emplace_back("lb");
         std::map<std::string, std::string> detailed_in;   // host -> group where its settings are
+        std::set<std::string> group_names;                 // as Ansible spells them
+        for (const auto& p : inventory->pairs)
+            if (p.key->is_scalar()) {
+                std::string g = p.key->text;
+                std::replace(g.begin(), g.end(), '-', '_');
+                group_names.insert(g);
+            }
         for (const auto& p : inventory->pairs) {
             if (!p.key->is_scalar()) continue;
             const std::string group = p.key->text;
@@ -139,6 +146,10 @@ void check_servers(const Node& root, std::vector<Issue>& out) {
                     continue;
                 }
                 hosts_of[group].push_back(name);
+                if (group_names.count(name))
+                    error(at, gp.index(i),
+                          "host " + quote(name) + " has the name of an inventory group: Ansible cannot tell them "
+                          "apart in host patterns; rename the host (e.g. " + quote(name + "-1") + ")");
                 if (h.is_mapping()) {
                     auto [it, inserted] = detailed_in.emplace(name, group);
                     if (!inserted)
