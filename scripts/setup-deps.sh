@@ -47,8 +47,7 @@ APT_PACKAGES=(
   buildah podman skopeo runc slirp4netns uidmap containernetworking-plugins docker-registry
   # hello.sh: promtool check metrics
   prometheus
-  # ansible_lint.sh: coconut's Ansible rules side by side with the real ansible-lint;
-  # ansible_target.sh and real_deploy.sh: the ansible target (containers.podman ships in `ansible`)
+  # ansible_lint.sh: coconut's Ansible rules side by side with the real ansible-lint
   ansible ansible-lint
   # lab_hosts.sh and the real deploys on it: sshd test hosts in network namespaces, nginx in front
   openssh-server openssh-client iproute2 nginx
