@@ -30,7 +30,16 @@ HELLO="$BUILD/examples/hello/hello"
 STARTED=$SECONDS
 LB_ROOT="$WORK/lb-root"
 NGINX_PID=""
+# Ansible's ssh connection masters (ControlPersist) of this run: asked to exit via their sockets.
+stop_ssh_masters() {
+  local sock
+  for sock in "$WORK"/ansible-home/cp/*; do
+    [[ -S $sock ]] && ssh -o ControlPath="$sock" -O exit lab >/dev/null 2>&1
+  done
+  return 0
+}
 teardown() {
+  stop_ssh_masters
   # nginx (started by the play with start-stop-daemon and a pidfile), then the test hosts.
   local pidfile="$LB_ROOT/hello/lb/nginx.pid"
   if [[ -f $pidfile ]]; then
@@ -122,7 +131,7 @@ fi
 
 # ---- 2. through nginx ------------------------------------------------------------------------------
 declare -A seen=()
-for i in $(seq 1 30); do
+for _ in $(seq 1 30); do
   body="$(curl -s --max-time 5 "http://127.0.0.1:$LB_PORT/")"
   seen["$body"]=1
 done
@@ -163,7 +172,7 @@ play --tags lb -e coconut_active_slot=green
 sleep 1   # the HUP-reloaded workers take over
 [[ $RC == 0 ]] && pass "switch nginx to green (--tags lb -e coconut_active_slot=green): ${PLAY_SECONDS} s" ||
   { fail "switch: exit $RC"; tail -30 "$WORK/out" | show - 30; }
-for i in $(seq 1 12); do curl -s --max-time 5 -o /dev/null "http://127.0.0.1:$LB_PORT/"; done
+for _ in $(seq 1 12); do curl -s --max-time 5 -o /dev/null "http://127.0.0.1:$LB_PORT/"; done
 ports="$(grep -o 'upstream=[0-9.]*:[0-9]*' "$ACCESS" | sed 's/.*://' | sort -u | tr '\n' ' ')"
 [[ $ports == "8081 " ]] && pass "after the switch every request went to a green slot (port 8081)" ||
   fail "after the switch upstream ports were '$ports'"
@@ -171,7 +180,7 @@ ports="$(grep -o 'upstream=[0-9.]*:[0-9]*' "$ACCESS" | sed 's/.*://' | sort -u |
 # Per-service weights win over the global ones (which here would send everything to green).
 play --tags lb -e '{"coconut_weights": {"blue": 0, "green": 1}, "coconut_service_weights": {"web": {"blue": 1, "green": 1}}}'
 sleep 1
-for i in $(seq 1 24); do curl -s --max-time 5 -o /dev/null "http://127.0.0.1:$LB_PORT/"; done
+for _ in $(seq 1 24); do curl -s --max-time 5 -o /dev/null "http://127.0.0.1:$LB_PORT/"; done
 ports="$(grep -o 'upstream=[0-9.]*:[0-9]*' "$ACCESS" | sed 's/.*://' | sort -u | tr '\n' ' ')"
 [[ $RC == 0 && $ports == "8080 8081 " ]] && pass "coconut_service_weights web: blue=1 green=1 (over global blue=0): requests reach both slots ($ports)" ||
   fail "weights: exit $RC, upstream ports '$ports'"
@@ -189,7 +198,7 @@ stopped="$(for r in "${LAB_HOST_ROOTS[@]}"; do for s in blue green; do
 [[ $rc_lb == 0 && $rc_stop == 0 && $stopped == " 3 green," ]] &&
   pass "-e coconut_slot=blue -e coconut_slot_state=stopped: blue stopped on every host, green runs ($stopped)" ||
   fail "stopping blue: lb exit $rc_lb, stop exit $rc_stop, running: '$stopped'"
-codes="$(for i in $(seq 1 20); do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 "http://127.0.0.1:$LB_PORT/"; done | sort | uniq -c | tr -s ' ')"
+codes="$(for _ in $(seq 1 20); do curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 "http://127.0.0.1:$LB_PORT/"; done | sort | uniq -c | tr -s ' ')"
 [[ $codes == " 20 200" ]] && pass "after blue stopped: 20/20 requests through nginx answered 200" || fail "after blue stopped: $codes"
 
 # ---- 4. teardown -----------------------------------------------------------------------------------
@@ -201,11 +210,13 @@ teardown_start=$SECONDS
 pidfile="$LB_ROOT/hello/lb/nginx.pid"
 [[ -n $nginx_pid ]] && kill -TERM "$nginx_pid" 2>/dev/null
 for _ in $(seq 1 25); do kill -0 "$nginx_pid" 2>/dev/null || break; sleep 0.2; done
+stop_ssh_masters
 lab_hosts_down
 left=""
 [[ -n $nginx_pid ]] && kill -0 "$nginx_pid" 2>/dev/null && left+=" nginx:$nginx_pid"
 for ns in $ns_list; do ip netns list | grep -qw "$ns" && left+=" netns:$ns"; done
-[[ -z $left ]] && pass "teardown: nginx stopped, namespaces (and the hello slots in them) gone" || fail "teardown left:$left"
+ls "$WORK"/ansible-home/cp/* >/dev/null 2>&1 && left+=" ssh-control-sockets"
+[[ -z $left ]] && pass "teardown: nginx and ssh masters stopped, namespaces (and the hello slots in them) gone" || fail "teardown left:$left"
 echo "   wall time: $((SECONDS - STARTED)) s (teardown $((SECONDS - teardown_start)) s)"
 _it_cleanup
 it_finish
