@@ -252,10 +252,38 @@ Targets targets_of(const Node* t, const std::string& app) {
     if (const Node* s = value_of(t, "servers")) {
         ServersTarget st;
         if (const Node* inv = value_of(s, "inventory"); inv && inv->is_mapping())
-            for (const auto& p : inv->pairs)
-                if (p.key->is_scalar()) st.inventory.emplace_back(p.key->text, string_list(p.value));
+            for (const auto& p : inv->pairs) {
+                if (!p.key->is_scalar()) continue;
+                std::vector<ServerHost> hosts;
+                if (p.value->is_sequence())
+                    for (const auto* h : p.value->items) {
+                        ServerHost host;
+                        if (h->is_scalar()) {
+                            host.name = h->text;
+                        } else if (h->is_mapping()) {
+                            host.name = text(value_of(h, "name"));
+                            host.address = text(value_of(h, "address"));
+                            host.port = integer(value_of(h, "port"), 0);
+                            host.user = text(value_of(h, "user"));
+                            host.env = string_map(value_of(h, "env"));
+                            host.vars = string_map(value_of(h, "vars"));
+                            host.detailed = true;
+                        } else {
+                            continue;
+                        }
+                        hosts.push_back(std::move(host));
+                    }
+                st.inventory.emplace_back(p.key->text, std::move(hosts));
+            }
         st.user = text(value_of(s, "user"), st.user);
         st.service_manager = enum_of(value_of(s, "service_manager"), k_managers, ServiceManager::Systemd);
+        st.root = text(value_of(s, "root"), st.root);
+        st.lb_port = integer(value_of(s, "lb_port"), st.lb_port);
+        st.serial = integer(value_of(s, "serial"), st.serial);
+        st.max_fail_percentage = integer(value_of(s, "max_fail_percentage"), st.max_fail_percentage);
+        if (const Node* ports = value_of(s, "ports"); ports && ports->is_mapping())
+            for (const auto& p : ports->pairs)
+                if (p.key->is_scalar()) st.ports.emplace_back(p.key->text, integer(p.value, 0));
         out.servers = st;
     }
     return out;
@@ -462,9 +490,33 @@ Json to_data(const Spec& spec) {
     }
     if (const auto& s = spec.targets.servers) {
         Json inv = Json::object();
-        for (const auto& [group, hosts] : s->inventory) inv[group] = hosts;
-        targets["servers"] = Json{{"inventory", std::move(inv)}, {"user", s->user},
-                                  {"service_manager", to_string(s->service_manager)}};
+        for (const auto& [group, hosts] : s->inventory) {
+            Json list = Json::array();
+            for (const auto& h : hosts) {
+                if (!h.detailed) {
+                    list.push_back(h.name);
+                    continue;
+                }
+                Json hj = Json{{"name", h.name}};
+                if (!h.address.empty()) hj["address"] = h.address;
+                if (h.port > 0) hj["port"] = h.port;
+                if (!h.user.empty()) hj["user"] = h.user;
+                if (!h.env.empty()) hj["env"] = string_map_json(h.env);
+                if (!h.vars.empty()) hj["vars"] = string_map_json(h.vars);
+                list.push_back(std::move(hj));
+            }
+            inv[group] = std::move(list);
+        }
+        Json sj = Json{{"inventory", std::move(inv)}, {"user", s->user},
+                       {"service_manager", to_string(s->service_manager)}, {"root", s->root},
+                       {"lb_port", s->lb_port}, {"serial", s->serial},
+                       {"max_fail_percentage", s->max_fail_percentage}};
+        if (!s->ports.empty()) {
+            Json pj = Json::object();
+            for (const auto& [svc, port] : s->ports) pj[svc] = port;
+            sj["ports"] = std::move(pj);
+        }
+        targets["servers"] = std::move(sj);
     }
     if (!targets.empty()) j["targets"] = std::move(targets);
 

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -157,10 +158,44 @@ struct EcsTarget {
     bool service_connect = true;     // ECS Service Connect: services reach each other by name
 };
 
+// A host of targets.servers.inventory (a plain string is a host whose name is its address).
+struct ServerHost {
+    std::string name;
+    std::string address;             // empty -> the name
+    int port = 0;                    // SSH port; 0 -> SSH's default
+    std::string user;                // empty -> targets.servers.user
+    StringMap env;                   // env vars added for every service on the host
+    StringMap vars;                  // host variables, written into the inventory
+    bool detailed = false;           // written as a mapping (its settings live here)
+};
+
 struct ServersTarget {
-    std::vector<std::pair<std::string, std::vector<std::string>>> inventory;  // group -> hosts
+    std::vector<std::pair<std::string, std::vector<ServerHost>>> inventory;  // group -> hosts, spec order
     std::string user = "deploy";
     ServiceManager service_manager = ServiceManager::Systemd;
+    std::string root = "/srv/coconut";
+    int lb_port = 80;
+    int serial = 1;
+    int max_fail_percentage = 0;
+    std::vector<std::pair<std::string, int>> ports;  // service -> blue slot port
+
+    [[nodiscard]] const std::vector<ServerHost>* group(std::string_view name) const {
+        for (const auto& [g, hosts] : inventory)
+            if (g == name) return &hosts;
+        return nullptr;
+    }
+    // The group a service runs on: its own, else `app`; empty when it has none.
+    [[nodiscard]] std::string group_of(std::string_view service) const {
+        if (group(service)) return std::string(service);
+        if (group("app")) return "app";
+        return {};
+    }
+    // The blue slot port of a service on the hosts (green is + 1): `ports`, else its `port`.
+    [[nodiscard]] int slot_port(std::string_view service, int port) const {
+        for (const auto& [s, p] : ports)
+            if (s == service) return p;
+        return port;
+    }
 };
 
 struct Targets {

@@ -343,15 +343,56 @@ Table build_table() {
         "Job schedules must be expressible in EventBridge's cron (not both day-of-month and day-of-week).",
         "Secret references must be valid SSM parameter names (letters, digits, `_ . - /`).",
     };
+    Type* server_host =
+        t.object("ServerHost", "targets.servers.inventory.<group>[]",
+                 "A host of the inventory written as a mapping (a plain string is a host whose name is also its "
+                 "address). Settings of a host that is in several groups are given once; elsewhere name it by "
+                 "string.");
+    server_host->fields = {
+        required("name", t.string(Format::NoSpaces, true), "Inventory host name (`inventory_hostname`)."),
+        with_doc_default("address", t.string(Format::NoSpaces, true), "the `name`",
+                         "Address Ansible connects to (`ansible_host`); also where nginx and the health checks "
+                         "reach the host's services."),
+        with_doc_default("port", t.integer(1, 65535), "SSH's (22)", "SSH port (`ansible_port`)."),
+        with_doc_default("user", t.string(Format::NoSpaces, true), "`targets.servers.user`",
+                         "SSH user (`ansible_user`)."),
+        field("env", t.map(Format::EnvVarName, "variable", t.string(Format::None, false, true)),
+              "Environment variables added for every service on this host (e.g. a listen address)."),
+        field("vars", t.map(Format::EnvVarName, "variable", t.string(Format::None, false, true)),
+              "Host variables written into the inventory, e.g. `coconut_root` (the base directory) or "
+              "`ansible_connection: local`."),
+    };
     Type* servers = t.object("ServersTarget", "targets.servers",
-                             "Deploy to plain servers with Ansible (systemd units behind nginx).");
+                             "Deploy to plain servers with Ansible: each service in two slots (blue, green) per host "
+                             "under systemd or start-stop-daemon, behind nginx (group `lb`). See "
+                             "docs/generators/ansible.md.");
     servers->fields = {
         required("inventory",
-                 t.map(Format::None, "group", t.list(t.string(Format::NoSpaces, true), true), true),
-                 "Host groups: `group: [host, ...]`. A group named like a service runs that service."),
+                 t.map(Format::Dns1123Label, "group",
+                       t.list(t.one_of({t.string(Format::NoSpaces, true), server_host}), true), true),
+                 "Host groups: `group: [host, ...]`. A group named like a service runs that service; services "
+                 "without a group of their own run on group `app`; group `lb` runs nginx in front of the web "
+                 "services. Ansible group names use `_` for `-`."),
         with_default("user", t.string(Format::NoSpaces, true), "deploy", "SSH user."),
         with_default("service_manager", t.enumeration({"systemd", "start-stop-daemon"}), "systemd",
-                     "How services are supervised on the hosts."),
+                     "How services are supervised on the hosts: `systemd` units (real servers) or Debian's "
+                     "`start-stop-daemon` with pidfiles (hosts without systemd: containers)."),
+        with_default("root", t.string(Format::AbsolutePath, true), "/srv/coconut",
+                     "Base directory on the hosts (`coconut_root`): `<root>/<app>/<service>/<slot>/`."),
+        with_default("lb_port", t.integer(1, 65535), 80, "Port nginx listens on (group `lb`)."),
+        with_default("serial", t.integer(1, k_int32_max), 1, "Hosts updated at a time (the plays' `serial`)."),
+        with_default("max_fail_percentage", t.integer(0, 100), 0,
+                     "Percentage of failed hosts in a batch that aborts the rollout (`max_fail_percentage`)."),
+        field("ports", t.map(Format::Dns1123Label, "service", t.integer(1, 65534)),
+              "Slot ports per service on the hosts: blue uses the port, green the port + 1. Default: the "
+              "service's `port`. Needed when services that share a host have the same `port`."),
+    };
+    servers->rules = {
+        "Every group is a service, `app` or `lb`; every service with hosts runs on its own group or on `app`.",
+        "A host is listed once per group; its settings (mapping form) are given once.",
+        "Services sharing a host need distinct slot ports (`port` and `port + 1`; see `ports`).",
+        "Service names `app` and `lb` are reserved, and a service name must start with a letter (Ansible role "
+        "names); a static binary cannot mount `volumes`; ingress paths use URL characters only.",
     };
     Type* targets = t.object("Targets", "targets", "Where the app is deployed. Each present block enables a target.");
     targets->fields = {

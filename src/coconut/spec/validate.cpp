@@ -220,7 +220,14 @@ public:
 
     void type_error(const Type& t, const Node& n, const Path& p) {
         std::string msg = "expected " + schema::describe_expected(t) + ", got " + describe_value(n);
-        if (t.kind == Kind::List && n.is_scalar() && t.item && t.item->kind == Kind::String)
+        const auto string_item = [](const Type* item) {
+            if (!item) return false;
+            if (item->kind == Kind::String) return true;
+            return item->kind == Kind::OneOf &&
+                   std::any_of(item->alternatives.begin(), item->alternatives.end(),
+                               [](const Type* a) { return a->kind == Kind::String; });
+        };
+        if (t.kind == Kind::List && n.is_scalar() && string_item(t.item))
             msg += " (write [" + escape_text(n.text) + "] for a list of one)";
         error(n, p, std::move(msg));
     }
