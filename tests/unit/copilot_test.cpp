@@ -2,9 +2,12 @@
 // generator's switches, and the table of specs Copilot would reject (tests/spec_errors/copilot_*).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -217,4 +220,34 @@ TEST(CopilotCheck, GeneratedManifestsAreCheckedAndServiceExceptionsApply) {
     }
     std::sort(suppressed.begin(), suppressed.end());
     EXPECT_EQ(suppressed, (std::vector<std::string>{"COP-NO-HEALTHCHECK", "COP-PRODUCTION-SINGLE-TASK", "COP-READONLY-FS"}));
+}
+
+// The Ansible tree too: `coconut check` without a PATH reads the generated playbook and task
+// files of a spec that enables the servers target (and only then).
+TEST(CopilotCheck, GeneratedAnsibleTreeIsCheckedWhenTheServersTargetIsOn) {
+    const std::string text = read(fs::path(COCONUT_SOURCE_DIR) / "examples" / "hello" / "coconut.yaml");
+    const auto from = text.find("\n  servers:");
+    ASSERT_NE(from, std::string::npos);
+    const auto to = text.find('\n', text.find("service_manager:", from));
+    ASSERT_NE(to, std::string::npos);
+    const fs::path dir = fs::temp_directory_path() / ("coconut-check-ansible-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    auto run = [&](const std::string& spec) {
+        std::ofstream(dir / "coconut.yaml") << spec;
+        coconut::actions::CheckOptions options;
+        options.spec_file = (dir / "coconut.yaml").string();
+        auto r = coconut::actions::CheckAction(options).run();
+        EXPECT_TRUE(r.has_value()) << r.error().message;
+        std::set<std::string> ansible;
+        for (const auto& f : r->findings)
+            if (f.file.find("/ansible/") != std::string::npos) ansible.insert(f.file);
+        return std::make_pair(r->summary.files, ansible);
+    };
+    const auto [with_files, with_findings] = run(text);
+    const auto [without_files, without_findings] = run(text.substr(0, from) + text.substr(to));
+    fs::remove_all(dir);
+    // site.yml, the web and lb roles' tasks and handlers: at least 5 more files read.
+    EXPECT_GE(with_files, without_files + 5) << with_files << " vs " << without_files;
+    EXPECT_TRUE(with_findings.empty()) << *with_findings.begin();   // clean, and no INPUT-UNKNOWN noise
+    EXPECT_TRUE(without_findings.empty());
 }

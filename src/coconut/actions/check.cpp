@@ -47,10 +47,11 @@ util::Expected<void> use_spec(const spec::Spec& base, const std::string& spec_fi
             engine.exceptions.push_back({e.rule, "", e.reason, "spec"});
         } else {
             // Generated objects are named after their service; Dockerfiles live in docker/<svc>/,
-            // Copilot manifests in copilot/<svc>/.
+            // Copilot manifests in copilot/<svc>/, Ansible roles in ansible/roles/<svc>/.
             engine.exceptions.push_back({e.rule, "*/*/" + e.service, e.reason, "spec"});
             engine.exceptions.push_back({e.rule, "*docker/" + e.service + "/*", e.reason, "spec"});
             engine.exceptions.push_back({e.rule, "*copilot/" + e.service + "/*", e.reason, "spec"});
+            engine.exceptions.push_back({e.rule, "*ansible/roles/" + e.service + "/*", e.reason, "spec"});
         }
     }
     return {};
@@ -92,19 +93,23 @@ util::Expected<CheckResult> CheckAction::run() const {
         gen.file = options.spec_file;
         gen.dry_run = true;
         gen.targets = {"kubernetes", "dockerfile"};
-        // The Copilot manifests too when the spec enables the copilot target (a spec with
-        // problems adds nothing here: the generate action reports them).
+        // The Copilot manifests and the Ansible tree too when the spec enables those targets (a
+        // spec with problems adds nothing here: the generate action reports them). The Helm
+        // chart is Go-template text (check `helm template` output), the ECS files are JSON inputs
+        // of the AWS CLI that no rule reads (tests/integration/ecs.sh validates them).
         const Loaded loaded = load_spec(options.spec_file);
-        if (const auto* copilot = generate::Registry::instance().find("copilot");
-            loaded.problems.empty() && copilot != nullptr && copilot->enabled(loaded.spec.base()))
-            gen.targets.emplace_back("copilot");
+        for (const char* name : {"copilot", "ansible"})
+            if (const auto* g = generate::Registry::instance().find(name);
+                loaded.problems.empty() && g != nullptr && g->enabled(loaded.spec.base()))
+                gen.targets.emplace_back(name);
         TRY(generated, GenerateAction(gen).run());
         if (!generated.problems.empty()) {
             result.problems = std::move(generated.problems);
             return result;
         }
         for (const generate::Artifact* a : generated.artifacts.all())
-            if (a->kind == "kubernetes-manifest" || a->kind == "dockerfile" || a->kind == "copilot-manifest")
+            if (a->kind == "kubernetes-manifest" || a->kind == "dockerfile" || a->kind == "copilot-manifest" ||
+                a->kind == "ansible-playbook" || a->kind == "ansible-tasks")
                 inputs.add_text(gen.output_dir + "/" + a->path, a->content, true);
         TRY_VOID(use_spec(loaded.spec.base(), options.spec_file, options.environment, engine, policy_paths));
     } else {

@@ -25,7 +25,7 @@ public:
                          ->capture_default_str();
         sub->add_option("-e,--env", m_options.environment,
                         "Environment being checked: the spec's exceptions scoped to it apply too");
-        sub->add_option("--format", m_format, "Report format")
+        sub->add_option("-o,--format", m_format, "Report format (`-o json`, as kubectl)")
             ->check(CLI::IsMember({"text", "json", "sarif", "junit"}))
             ->capture_default_str();
         sub->add_option("--output", m_output, "Write the report to FILE instead of stdout");
@@ -89,7 +89,7 @@ public:
         auto* sub = app.add_subcommand("rules", "List and explain the built-in policy rules");
         sub->require_subcommand(1);
         m_list = sub->add_subcommand("list", "List every rule");
-        m_list->add_option("--format", m_format, "Output format")
+        m_list->add_option("-o,--format", m_format, "Output format")
             ->check(CLI::IsMember({"text", "json", "markdown"}))
             ->capture_default_str();
         m_show = sub->add_subcommand("show", "Explain one rule (by id or alias)");
