@@ -11,6 +11,7 @@
 # the `dockerfile` target has work; every other service uses a prebuilt `image:`.
 # Environments: dev (everything at 1 replica), staging (small HPA ranges), production (larger
 # replica ranges and resources for every service, so its overlay patches every workload).
+# Targets: every one (kubernetes, ecs with copilot, servers with a host group per service).
 set -euo pipefail
 n="${1:?usage: make_spec.sh N}"
 [[ $n =~ ^[0-9]+$ && $n -ge 1 ]] || { echo "make_spec.sh: N must be a positive integer" >&2; exit 2; }
@@ -63,6 +64,15 @@ BEGIN {
     if ((i % 10) != 0 && (i % 10) != 9 && i < n && kind(i + 1) != "job")
       print "    depends_on: [" name(i + 1) "]"
   }
+  # Every target enabled: kubernetes (always), ecs + copilot, and ansible with a host group per
+  # service (two hosts each; services sharing hosts would need distinct ports) and an lb group.
+  print "targets:"
+  print "  kubernetes: {namespace: bench}"
+  print "  ecs: {copilot: true}"
+  print "  servers:"
+  print "    inventory:"
+  for (i = 1; i <= n; i++) print "      " name(i) ": [" name(i) "-a.bench.example.com, " name(i) "-b.bench.example.com]"
+  print "      lb: [lb-1.bench.example.com, lb-2.bench.example.com]"
   print "environments:"
   print "  dev:"
   print "    services:"
@@ -78,6 +88,4 @@ BEGIN {
     else if (t == "web") print "      " name(i) ": {replicas: {min: 4, max: 20}, resources: {cpu: 500m, memory: 512Mi}}"
     else print "      " name(i) ": {replicas: {min: 2, max: 8}, resources: {cpu: 250m, memory: 256Mi}}"
   }
-  print "targets:"
-  print "  kubernetes: {namespace: bench}"
 }'

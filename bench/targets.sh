@@ -5,8 +5,9 @@
 #
 #   bench/targets.sh [path/to/coconut]        (default: build/coconut; `make bench-targets`)
 #
-#  1. `coconut generate` with `-t kubernetes`, `-t helm`, `-t dockerfile` alone and with every
-#     target (no -t): best-of-N wall time, mean CPU time (user + system), peak RSS, files;
+#  1. `coconut generate` with `-t kubernetes`, `-t helm`, `-t dockerfile`, `-t ecs`, `-t copilot`,
+#     `-t ansible` alone and with every target (no -t; the spec enables them all): best-of-N wall
+#     time, mean CPU time (user + system), peak RSS, files;
 #  2. `helm template bench chart -n NAMESPACE -f chart/values-production.yaml` (Helm 3, fetched
 #     by scripts/fetch-helm.sh into the shared .cache/tools when missing): the same figures, and the
 #     ratios helm template / coconut -t helm and helm template / coconut with all targets;
@@ -58,7 +59,7 @@ spec="$WORK/targets-spec-$N.yaml"
   die "synthetic spec with $N services does not validate:$(echo; head -5 "$WORK/validate.err")"
 
 # --- 1. coconut generate, per target and all together ---------------------------------------
-TARGETS=(kubernetes helm dockerfile all)
+TARGETS=(kubernetes helm dockerfile ecs copilot ansible all)
 declare -A MS CPU MB FILES
 for t in "${TARGETS[@]}"; do
   out="$WORK/targets-out-$N-$t"
