@@ -137,7 +137,18 @@ util::Expected<void> HelmGenerator::generate(const GenerateInput& in, ArtifactSe
     for (const auto& [env, values] : model.environment_values)
         out.add("chart/values-" + env + ".yaml",
                 header + env_values_intro(env) + yaml::emit(values_diff(model.base_values, values)), "helm-values");
-    out.add("chart/values.schema.json", schema.dump(2) + "\n", "helm-values-schema");
+    // Helm refuses chart files over 5 MiB (loader: "larger than the maximum file size"): a
+    // schema that would pass that indented is written without indentation (1,000 services:
+    // 7.0 MB indented, 3.3 MB compact).
+    constexpr std::size_t k_helm_max_file = 5 * 1024 * 1024;
+    std::string schema_text = schema.dump(2) + "\n";
+    if (schema_text.size() > k_helm_max_file) schema_text = schema.dump() + "\n";
+    if (schema_text.size() > k_helm_max_file)
+        return util::fail(util::ErrorCode::Input,
+                          "helm: values.schema.json is " + std::to_string(schema_text.size()) +
+                              " bytes even without indentation; Helm refuses chart files over 5 MiB. Split the app "
+                              "into several specs (charts) or turn the chart off (targets.kubernetes.chart: false)");
+    out.add("chart/values.schema.json", std::move(schema_text), "helm-values-schema");
     for (auto& t : chart_templates(model, in.base, note)) out.add("chart/" + t.path, std::move(t.content), "helm-template");
     out.add("chart/.helmignore", header + k_helmignore, "helm-ignore");
     out.add_root("chart");
